@@ -1,0 +1,383 @@
+//! Settling how rows map to images and numbers map to classes. Files that do not say are
+//! scored under every candidate against the original labels: the right reading scores far
+//! higher (a ResNet-50 ~76% against ~0.1%).
+
+use crate::dataset::Dataset;
+use crate::error::ParseError;
+use crate::formats::{Entries, NumberKind, RawPredictions, Rows, MISSING};
+use crate::ids::{ClassIndex, Ilsvrc2012Id, ImageId};
+use crate::predictions::Predictions;
+use serde::Serialize;
+use std::fmt;
+use std::str::FromStr;
+
+/// How the rows of a file map to validation images.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RowOrder {
+    /// Row i is `ILSVRC2012_val_{i+1:08}.JPEG`.
+    Filename,
+    /// Images sorted by (wnid folder, file name), as torchvision's `ImageFolder(val/)` loads them.
+    Imagefolder,
+    /// The rows name their files.
+    Named,
+}
+
+/// How a file's class numbers map to classes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ClassConvention {
+    /// 0-based index into the sorted wnids (PyTorch, timm, Keras, real.json).
+    SortedWnid,
+    /// 1-based index into the sorted wnids.
+    #[serde(rename = "sorted-wnid-1based")]
+    SortedWnid1Based,
+    /// TF-slim's 1,001 classes: 0 is background, then the sorted wnids.
+    #[serde(rename = "tf-slim-1001")]
+    TfSlim1001,
+    /// The devkit's ILSVRC2012_IDs, 1..=1000 in its own order.
+    #[serde(rename = "ilsvrc2012-id")]
+    Ilsvrc2012Id,
+    /// Classes named in words, mapped through the class names.
+    ClassName,
+}
+
+impl RowOrder {
+    /// The name used in reports, links and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RowOrder::Filename => "filename",
+            RowOrder::Imagefolder => "imagefolder",
+            RowOrder::Named => "named",
+        }
+    }
+}
+
+impl ClassConvention {
+    /// The name used in reports, links and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClassConvention::SortedWnid => "sorted-wnid",
+            ClassConvention::SortedWnid1Based => "sorted-wnid-1based",
+            ClassConvention::TfSlim1001 => "tf-slim-1001",
+            ClassConvention::Ilsvrc2012Id => "ilsvrc2012-id",
+            ClassConvention::ClassName => "class-name",
+        }
+    }
+
+    /// Numbered conventions, in the order they are tried.
+    pub const NUMBERED: [ClassConvention; 4] = [
+        ClassConvention::SortedWnid,
+        ClassConvention::SortedWnid1Based,
+        ClassConvention::TfSlim1001,
+        ClassConvention::Ilsvrc2012Id,
+    ];
+}
+
+impl fmt::Display for RowOrder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for ClassConvention {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for RowOrder {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        [RowOrder::Filename, RowOrder::Imagefolder, RowOrder::Named]
+            .into_iter()
+            .find(|o| o.as_str() == s)
+            .ok_or_else(|| format!("unknown row order '{s}': expected filename, imagefolder or named"))
+    }
+}
+
+impl FromStr for ClassConvention {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        ClassConvention::NUMBERED
+            .into_iter()
+            .chain([ClassConvention::ClassName])
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| {
+                format!("unknown class convention '{s}': expected sorted-wnid, sorted-wnid-1based, tf-slim-1001 or ilsvrc2012-id")
+            })
+    }
+}
+
+/// Choices the caller imposes instead of detection.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct LoadOptions {
+    /// Force the row order of a file whose rows are unnamed.
+    pub order: Option<RowOrder>,
+    /// Force the class convention of numbered predictions.
+    pub convention: Option<ClassConvention>,
+}
+
+/// One reading of a file and how well it agrees with the original labels.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Candidate {
+    /// Row order tried.
+    pub order: RowOrder,
+    /// Class convention tried.
+    pub convention: ClassConvention,
+    /// Top-1 agreement with the original labels under this reading.
+    pub original_top1: f64,
+}
+
+/// How the reading was chosen.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Detection {
+    /// Every reading tried, best first.
+    pub candidates: Vec<Candidate>,
+    /// Whether the best reading stands far above the next (at least 5× its agreement and 1%).
+    pub clear: bool,
+    /// Whether the caller fixed part of the reading.
+    pub overridden: bool,
+}
+
+impl Detection {
+    /// A sentence on how clear the choice was.
+    pub fn summary(&self) -> String {
+        let pct = |c: &Candidate| format!("{:.2}%", 100.0 * c.original_top1);
+        match (self.candidates.first(), self.candidates.get(1)) {
+            (Some(best), Some(next)) => format!(
+                "{} order, {} classes: {} original top-1, against {} for the next reading ({} order, {} classes){}",
+                best.order,
+                best.convention,
+                pct(best),
+                pct(next),
+                next.order,
+                next.convention,
+                if self.clear { "" } else { " — not a clear choice" }
+            ),
+            (Some(best), None) => format!(
+                "{} order, {} classes: {} original top-1 (the only reading{})",
+                best.order,
+                best.convention,
+                pct(best),
+                if self.overridden { " left by the override" } else { " that fits the file" }
+            ),
+            _ => String::new(),
+        }
+    }
+}
+
+/// Maps a class number under a convention. `Ok(None)` is a valid number that is no ImageNet
+/// class (TF-slim background); `Err(())` is a number the convention cannot hold.
+fn map_label(dataset: &Dataset, convention: ClassConvention, kind: NumberKind, value: i64) -> Result<Option<ClassIndex>, ()> {
+    if value == MISSING {
+        return Ok(None);
+    }
+    // A score matrix's column j is label j under sorted-wnid and TF-slim, and ID j+1.
+    let value = match (kind, convention) {
+        (NumberKind::Columns(_), ClassConvention::Ilsvrc2012Id) => value + 1,
+        _ => value,
+    };
+    match convention {
+        ClassConvention::SortedWnid => ClassIndex::new(value).map(Some).ok_or(()),
+        ClassConvention::SortedWnid1Based => ClassIndex::new(value - 1).map(Some).ok_or(()),
+        ClassConvention::TfSlim1001 if value == 0 => Ok(None),
+        ClassConvention::TfSlim1001 => ClassIndex::new(value - 1).map(Some).ok_or(()),
+        ClassConvention::Ilsvrc2012Id => u16::try_from(value)
+            .ok()
+            .and_then(|v| dataset.class_of_ilsvrc2012_id(Ilsvrc2012Id(v)))
+            .map(Some)
+            .ok_or(()),
+        ClassConvention::ClassName => Err(()),
+    }
+}
+
+/// Conventions a file of this kind could use.
+fn conventions_for(kind: NumberKind, values: &[i64]) -> Vec<ClassConvention> {
+    match kind {
+        NumberKind::Columns(1001) => vec![ClassConvention::TfSlim1001],
+        NumberKind::Columns(_) => vec![ClassConvention::SortedWnid, ClassConvention::Ilsvrc2012Id],
+        NumberKind::Labels => {
+            // 1-based and TF-slim read 1..=1000 alike; TF-slim is a separate reading only when
+            // some row predicts its background class 0.
+            let has_zero = values.contains(&0);
+            ClassConvention::NUMBERED
+                .into_iter()
+                .filter(|c| *c != ClassConvention::TfSlim1001 || has_zero)
+                .collect()
+        }
+    }
+}
+
+/// Settles order and convention and builds validated predictions.
+pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) -> Result<Predictions, ParseError> {
+    let format = raw.format;
+    let rows_in_file = raw.rows.len();
+    let mut warnings = raw.warnings;
+    if rows_in_file == 0 {
+        return Err(ParseError::new(format, "the file has no prediction rows"));
+    }
+    // Candidate row → image maps.
+    let orders: Vec<(RowOrder, Vec<ImageId>)> = match raw.rows {
+        Rows::Named(images) => {
+            if let Some(order) = options.order.filter(|o| *o != RowOrder::Named) {
+                warnings.push(format!("the rows name their images, so the row order '{order}' given was not used"));
+            }
+            vec![(RowOrder::Named, images)]
+        }
+        Rows::Unnamed(n) => {
+            if n > dataset.image_count() {
+                return Err(ParseError::new(
+                    format,
+                    format!("the file has {n} rows but there are only {} validation images", dataset.image_count()),
+                ));
+            }
+            if options.order == Some(RowOrder::Named) {
+                return Err(ParseError::new(format, "the order 'named' was given, but the rows do not name their images"));
+            }
+            let filename: Vec<ImageId> = (0..n).map(ImageId::from_position).collect();
+            let imagefolder = dataset.imagefolder_order()[..n].to_vec();
+            [(RowOrder::Filename, filename), (RowOrder::Imagefolder, imagefolder)]
+                .into_iter()
+                .filter(|(o, _)| options.order.is_none_or(|want| want == *o))
+                .collect()
+        }
+    };
+    let k = raw.k;
+    // Candidate conventions, each with its row → classes mapping.
+    let readings: Vec<(ClassConvention, Vec<Option<ClassIndex>>)> = match raw.entries {
+        Entries::Classes(classes) => vec![(ClassConvention::ClassName, classes)],
+        Entries::Numbers { kind, values } => {
+            let mut readings = Vec::new();
+            let mut refusals = Vec::new();
+            let candidates = match options.convention {
+                Some(c) => vec![c],
+                None => conventions_for(kind, &values),
+            };
+            for convention in candidates {
+                let mut classes = Vec::with_capacity(values.len());
+                let mut bad = None;
+                for (i, v) in values.iter().enumerate() {
+                    match map_label(dataset, convention, kind, *v) {
+                        Ok(c) => classes.push(c),
+                        Err(()) => {
+                            bad = Some((i, *v));
+                            break;
+                        }
+                    }
+                }
+                match bad {
+                    None => readings.push((convention, classes)),
+                    Some((i, v)) => refusals.push(format!("{convention} (row {} holds {v})", i / k + 1)),
+                }
+            }
+            if readings.is_empty() {
+                return Err(ParseError::new(
+                    format,
+                    format!(
+                        "the class numbers fit no class convention: {}; expected 0..999, 1..1000, TF-slim 0..1000 or ILSVRC2012_IDs 1..1000",
+                        refusals.join(", ")
+                    ),
+                ));
+            }
+            readings
+        }
+    };
+    let mut candidates = Vec::new();
+    for (oi, (order, images)) in orders.iter().enumerate() {
+        for (ci, (convention, classes)) in readings.iter().enumerate() {
+            let hits = images
+                .iter()
+                .enumerate()
+                .filter(|(row, image)| classes[row * k] == Some(dataset.original_label(**image)))
+                .count();
+            candidates.push((hits, oi, ci, *order, *convention));
+        }
+    }
+    // Most hits first; among equals, the earlier (more common) reading.
+    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let &(best_hits, oi, ci, order, convention) = &candidates[0];
+    let rate = |hits: usize| hits as f64 / rows_in_file as f64;
+    let detection = Detection {
+        clear: match candidates.get(1) {
+            Some(next) => rate(best_hits) >= 0.01 && best_hits >= 5 * next.0.max(1),
+            None => true,
+        },
+        overridden: options.order.is_some() || options.convention.is_some(),
+        candidates: candidates
+            .iter()
+            .map(|(hits, _, _, order, convention)| Candidate { order: *order, convention: *convention, original_top1: rate(*hits) })
+            .collect(),
+    };
+    if !detection.clear {
+        warnings.push(format!(
+            "the row order and class convention could not be told apart with confidence ({}); set them by hand if they are wrong",
+            detection.summary()
+        ));
+    }
+    let images = orders.into_iter().nth(oi).map(|(_, images)| images).unwrap_or_default();
+    let classes = readings.into_iter().nth(ci).map(|(_, classes)| classes).unwrap_or_default();
+    let mut predictions = Predictions {
+        format,
+        order,
+        convention,
+        detection: Some(detection),
+        k,
+        rows_in_file,
+        images,
+        classes,
+        scores: raw.scores,
+        warnings,
+    };
+    drop_repeats(&mut predictions);
+    if predictions.order != RowOrder::Named || predictions.len() < dataset.image_count() {
+        if predictions.len() < dataset.image_count() {
+            let note = match predictions.order {
+                RowOrder::Named => format!(
+                    "the file covers {} of the {} validation images; figures are over those images only",
+                    predictions.len(),
+                    dataset.image_count()
+                ),
+                order => format!(
+                    "the file has {} rows, fewer than the {} validation images; they were read as the first {} images in {order} order",
+                    predictions.len(),
+                    dataset.image_count(),
+                    predictions.len()
+                ),
+            };
+            predictions.warnings.push(note);
+        }
+    }
+    Ok(predictions)
+}
+
+/// Keeps the first row of each image and says how many repeats were dropped.
+fn drop_repeats(p: &mut Predictions) {
+    let mut seen = vec![false; ImageId::COUNT];
+    let mut keep = Vec::with_capacity(p.images.len());
+    let mut repeats = Vec::new();
+    for (row, image) in p.images.iter().enumerate() {
+        let slot = &mut seen[image.position()];
+        if *slot {
+            repeats.push(row);
+        } else {
+            *slot = true;
+            keep.push(row);
+        }
+    }
+    if repeats.is_empty() {
+        return;
+    }
+    let k = p.k;
+    let examples: Vec<String> = repeats.iter().take(3).map(|r| format!("row {} ({})", r + 1, p.images[*r])).collect();
+    p.warnings.push(format!(
+        "{} rows repeat an image named earlier and were left out, the first row of each image being kept: {}",
+        repeats.len(),
+        examples.join(", ")
+    ));
+    p.images = keep.iter().map(|r| p.images[*r]).collect();
+    p.classes = keep.iter().flat_map(|r| p.classes[r * k..(r + 1) * k].iter().copied()).collect();
+    if let Some(scores) = &p.scores {
+        p.scores = Some(keep.iter().flat_map(|r| scores[r * k..(r + 1) * k].iter().copied()).collect());
+    }
+}

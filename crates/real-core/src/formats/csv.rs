@@ -1,0 +1,86 @@
+//! A small CSV reader: quoted fields with doubled quotes, newlines inside quotes (numpy
+//! print-outs wrap), CRLF, and a chosen delimiter. Whitespace mode splits on runs of blanks.
+
+use crate::error::ParseError;
+
+/// One record and the line it starts on (1-based).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Record {
+    pub line: usize,
+    pub fields: Vec<String>,
+}
+
+/// How fields are separated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Delimiter {
+    Char(char),
+    Whitespace,
+}
+
+/// Splits text into records; blank lines are skipped.
+pub fn records(text: &str, delimiter: Delimiter, format: &'static str) -> Result<Vec<Record>, ParseError> {
+    match delimiter {
+        Delimiter::Whitespace => Ok(text
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| !l.trim().is_empty())
+            .map(|(i, l)| Record { line: i + 1, fields: l.split_whitespace().map(str::to_string).collect() })
+            .collect()),
+        Delimiter::Char(d) => quoted(text, d, format),
+    }
+}
+
+fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Record>, ParseError> {
+    let mut records = Vec::new();
+    let mut fields = Vec::new();
+    let mut field = String::new();
+    let mut line = 1;
+    let mut record_line = 1;
+    let mut in_quotes = false;
+    let mut quote_line = 0;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => in_quotes = false,
+                '\n' => {
+                    line += 1;
+                    field.push('\n');
+                }
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if field.trim().is_empty() => {
+                field.clear();
+                in_quotes = true;
+                quote_line = line;
+            }
+            c if c == delimiter => fields.push(std::mem::take(&mut field)),
+            '\r' => {}
+            '\n' => {
+                fields.push(std::mem::take(&mut field));
+                if fields.iter().any(|f| !f.trim().is_empty()) {
+                    records.push(Record { line: record_line, fields: std::mem::take(&mut fields) });
+                }
+                fields.clear();
+                line += 1;
+                record_line = line;
+            }
+            c => field.push(c),
+        }
+    }
+    if in_quotes {
+        return Err(ParseError::at(format, format!("line {quote_line}"), "a quoted field is never closed"));
+    }
+    fields.push(field);
+    if fields.iter().any(|f| !f.trim().is_empty()) {
+        records.push(Record { line: record_line, fields });
+    }
+    Ok(records)
+}

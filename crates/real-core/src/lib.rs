@@ -1,0 +1,34 @@
+//! ReaL Explorer's evaluation core.
+//!
+//! It carries the ImageNet validation data (ReaL label sets, original labels, class names),
+//! reads every common predictions format into validated [`Predictions`], detects row order and
+//! class convention when a file does not say, and computes ReaL and original metrics.
+//! It has no web dependencies: the page and the `real-eval` command are thin callers.
+
+pub mod dataset;
+pub mod detect;
+pub mod error;
+pub mod formats;
+pub mod ids;
+pub mod interval;
+pub mod metrics;
+pub mod predictions;
+
+pub use dataset::{Dataset, DatasetFacts};
+pub use detect::{ClassConvention, Detection, LoadOptions, RowOrder};
+pub use error::ParseError;
+pub use ids::{ClassIndex, Ilsvrc2012Id, ImageId, RowIndex};
+pub use metrics::Report;
+pub use predictions::Predictions;
+
+/// Reads a predictions file and evaluates it: the one call the page and `real-eval` make.
+pub fn evaluate(
+    dataset: &Dataset,
+    bytes: &[u8],
+    options: &LoadOptions,
+) -> Result<(Predictions, Report), ParseError> {
+    let raw = formats::read(bytes, dataset)?;
+    let predictions = detect::resolve(raw, dataset, options)?;
+    let report = Report::compute(dataset, &predictions);
+    Ok((predictions, report))
+}

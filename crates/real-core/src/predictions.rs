@@ -1,0 +1,52 @@
+//! Validated predictions: every kept row names one validation image and its best-first classes.
+
+use crate::detect::{ClassConvention, Detection, RowOrder};
+use crate::ids::{ClassIndex, ImageId};
+
+/// Predictions for some or all of the 50,000 validation images, ready to score.
+#[derive(Clone, Debug)]
+pub struct Predictions {
+    /// The format the file was read as, e.g. "NumPy .npy".
+    pub format: &'static str,
+    /// How rows map to images.
+    pub order: RowOrder,
+    /// How numbers in the file map to classes.
+    pub convention: ClassConvention,
+    /// How order and convention were chosen, when the file did not say.
+    pub detection: Option<Detection>,
+    /// Predictions kept per row (best first).
+    pub k: usize,
+    /// Rows in the file, before duplicates were dropped.
+    pub rows_in_file: usize,
+    /// The image of each kept row; no image appears twice.
+    pub images: Vec<ImageId>,
+    /// `classes[row * k .. row * k + k]`, best first; `None` where a prediction is no
+    /// ImageNet class (TF-slim background, an ambiguous or unknown name, a missing cell).
+    pub classes: Vec<Option<ClassIndex>>,
+    /// The model's scores for those classes, when the file has them.
+    pub scores: Option<Vec<f32>>,
+    /// Things the user should know: ambiguous names, repeated rows, a partial file.
+    pub warnings: Vec<String>,
+}
+
+impl Predictions {
+    /// Number of kept rows (distinct images).
+    pub fn len(&self) -> usize {
+        self.images.len()
+    }
+
+    /// Whether no row was kept.
+    pub fn is_empty(&self) -> bool {
+        self.images.is_empty()
+    }
+
+    /// The best-first predictions of one kept row.
+    pub fn top(&self, row: usize) -> &[Option<ClassIndex>] {
+        &self.classes[row * self.k..(row + 1) * self.k]
+    }
+
+    /// The scores of one kept row, when the file has them.
+    pub fn top_scores(&self, row: usize) -> Option<&[f32]> {
+        self.scores.as_ref().map(|s| &s[row * self.k..(row + 1) * self.k])
+    }
+}
