@@ -1,4 +1,9 @@
 //! Class lookup by the names files use (timm's label column, Hugging Face pipeline labels).
+//!
+//! Files write a class's full lemma text ("maillot", "maillot, tank suit", "harp"), so an exact
+//! full text that belongs to one class picks it, even where a single lemma of another class is
+//! the same word. Then come our short names and wnids, then single lemmas. A name that still
+//! fits several classes ("crane" is the full text of two) is reported, never guessed.
 
 use super::ClassInfo;
 use crate::ids::ClassIndex;
@@ -17,50 +22,56 @@ pub enum NameMatch {
 
 #[derive(Clone, Debug)]
 pub(super) struct NameIndex {
-    /// Names that identify a class outright: wnid, short name, full lemma text.
-    exact: HashMap<String, ClassIndex>,
-    /// Single lemmas ("tench", "Tinca tinca"); some fit several classes.
+    /// Full lemma text, case kept (TF and timm write "Cardigan" and "cardigan" for two classes).
+    full: HashMap<String, Vec<ClassIndex>>,
+    /// Short display names and wnids, lower case; unique by construction.
+    short: HashMap<String, ClassIndex>,
+    /// Single lemmas, lower case; some fit several classes.
     lemma: HashMap<String, Vec<ClassIndex>>,
 }
 
-fn key(name: &str) -> String {
+fn fold(name: &str) -> String {
     name.trim().to_lowercase().replace('_', " ")
+}
+
+fn add(map: &mut HashMap<String, Vec<ClassIndex>>, key: String, index: ClassIndex) {
+    let list = map.entry(key).or_default();
+    if !list.contains(&index) {
+        list.push(index);
+    }
+}
+
+fn answer(list: &[ClassIndex]) -> NameMatch {
+    match list {
+        [] => NameMatch::None,
+        [one] => NameMatch::One(*one),
+        many => NameMatch::Several(many.to_vec()),
+    }
 }
 
 impl NameIndex {
     pub(super) fn new(classes: &[ClassInfo]) -> Self {
-        let mut exact = HashMap::new();
-        let mut lemma: HashMap<String, Vec<ClassIndex>> = HashMap::new();
+        let mut index = Self { full: HashMap::new(), short: HashMap::new(), lemma: HashMap::new() };
         for (i, class) in classes.iter().enumerate() {
-            let index = ClassIndex(i as u16);
-            for name in [&class.name, &class.lemmas] {
-                exact.entry(key(name)).or_insert(index);
-            }
+            let class_index = ClassIndex(i as u16);
+            add(&mut index.full, class.lemmas.trim().to_string(), class_index);
+            index.short.insert(fold(&class.name), class_index);
+            index.short.insert(fold(&class.wnid), class_index);
             for one in class.lemmas.split(',') {
-                let list = lemma.entry(key(one)).or_default();
-                if !list.contains(&index) {
-                    list.push(index);
-                }
+                add(&mut index.lemma, fold(one), class_index);
             }
         }
-        // A full lemma text that is also another class's single lemma ("maillot") must not be
-        // taken as exact: keep it exact only when the lemma table agrees it is unique.
-        exact.retain(|name, index| lemma.get(name).is_none_or(|list| list == &[*index]));
-        for (i, class) in classes.iter().enumerate() {
-            exact.insert(key(&class.wnid), ClassIndex(i as u16));
-        }
-        Self { exact, lemma }
+        index
     }
 
     pub(super) fn find(&self, name: &str) -> NameMatch {
-        let k = key(name);
-        if let Some(index) = self.exact.get(&k) {
+        if let Some(list) = self.full.get(name.trim()) {
+            return answer(list);
+        }
+        let key = fold(name);
+        if let Some(index) = self.short.get(&key) {
             return NameMatch::One(*index);
         }
-        match self.lemma.get(&k).map(Vec::as_slice) {
-            Some([one]) => NameMatch::One(*one),
-            Some(many) if !many.is_empty() => NameMatch::Several(many.to_vec()),
-            _ => NameMatch::None,
-        }
+        answer(self.lemma.get(&key).map(Vec::as_slice).unwrap_or_default())
     }
 }
