@@ -1,1 +1,5 @@
-fn main() {}
+//! The ReaL Explorer page.
+
+fn main() {
+    leptos::mount::mount_to_body(real_explorer::App);
+}

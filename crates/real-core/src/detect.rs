@@ -92,7 +92,9 @@ impl FromStr for RowOrder {
         [RowOrder::Filename, RowOrder::Imagefolder, RowOrder::Named]
             .into_iter()
             .find(|o| o.as_str() == s)
-            .ok_or_else(|| format!("unknown row order '{s}': expected filename, imagefolder or named"))
+            .ok_or_else(|| {
+                format!("unknown row order '{s}': expected filename, imagefolder or named")
+            })
     }
 }
 
@@ -140,27 +142,42 @@ pub struct Detection {
     pub overridden: bool,
 }
 
+impl Candidate {
+    /// The reading in words, e.g. "rows in ImageFolder order, sorted-wnid classes".
+    pub fn describe(&self) -> String {
+        let rows = match self.order {
+            RowOrder::Filename => "rows in filename order",
+            RowOrder::Imagefolder => "rows in ImageFolder order",
+            RowOrder::Named => "rows named by file",
+        };
+        format!("{rows}, {} classes", self.convention)
+    }
+}
+
 impl Detection {
     /// A sentence on how clear the choice was.
     pub fn summary(&self) -> String {
         let pct = |c: &Candidate| format!("{:.2}%", 100.0 * c.original_top1);
         match (self.candidates.first(), self.candidates.get(1)) {
-            (Some(best), Some(next)) => format!(
-                "{} order, {} classes: {} original top-1, against {} for the next reading ({} order, {} classes){}",
-                best.order,
-                best.convention,
+            (Some(best), Some(next)) => {
+                format!(
+                "{}: {} agreement with the original labels, against {} for the next reading ({}){}",
+                best.describe(),
                 pct(best),
                 pct(next),
-                next.order,
-                next.convention,
+                next.describe(),
                 if self.clear { "" } else { " — not a clear choice" }
-            ),
+            )
+            }
             (Some(best), None) => format!(
-                "{} order, {} classes: {} original top-1 (the only reading{})",
-                best.order,
-                best.convention,
+                "{}: {} agreement with the original labels (the only reading {})",
+                best.describe(),
                 pct(best),
-                if self.overridden { " left by the override" } else { " that fits the file" }
+                if self.overridden {
+                    "left by the override"
+                } else {
+                    "that fits the file"
+                }
             ),
             _ => String::new(),
         }
@@ -169,7 +186,12 @@ impl Detection {
 
 /// Maps a class number under a convention. `Ok(None)` is a valid number that is no ImageNet
 /// class (TF-slim background); `Err(())` is a number the convention cannot hold.
-fn map_label(dataset: &Dataset, convention: ClassConvention, kind: NumberKind, value: i64) -> Result<Option<ClassIndex>, ()> {
+fn map_label(
+    dataset: &Dataset,
+    convention: ClassConvention,
+    kind: NumberKind,
+    value: i64,
+) -> Result<Option<ClassIndex>, ()> {
     if value == MISSING {
         return Ok(None);
     }
@@ -210,7 +232,11 @@ fn conventions_for(kind: NumberKind, values: &[i64]) -> Vec<ClassConvention> {
 }
 
 /// Settles order and convention and builds validated predictions.
-pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) -> Result<Predictions, ParseError> {
+pub fn resolve(
+    raw: RawPredictions,
+    dataset: &Dataset,
+    options: &LoadOptions,
+) -> Result<Predictions, ParseError> {
     let format = raw.format;
     let rows_in_file = raw.rows.len();
     let mut warnings = raw.warnings;
@@ -221,7 +247,9 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
     let orders: Vec<(RowOrder, Vec<ImageId>)> = match raw.rows {
         Rows::Named(images) => {
             if let Some(order) = options.order.filter(|o| *o != RowOrder::Named) {
-                warnings.push(format!("the rows name their images, so the row order '{order}' given was not used"));
+                warnings.push(format!(
+                    "the rows name their images, so the row order '{order}' given was not used"
+                ));
             }
             vec![(RowOrder::Named, images)]
         }
@@ -229,18 +257,27 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
             if n > dataset.image_count() {
                 return Err(ParseError::new(
                     format,
-                    format!("the file has {n} rows but there are only {} validation images", dataset.image_count()),
+                    format!(
+                        "the file has {n} rows but there are only {} validation images",
+                        dataset.image_count()
+                    ),
                 ));
             }
             if options.order == Some(RowOrder::Named) {
-                return Err(ParseError::new(format, "the order 'named' was given, but the rows do not name their images"));
+                return Err(ParseError::new(
+                    format,
+                    "the order 'named' was given, but the rows do not name their images",
+                ));
             }
             let filename: Vec<ImageId> = (0..n).map(ImageId::from_position).collect();
             let imagefolder = dataset.imagefolder_order()[..n].to_vec();
-            [(RowOrder::Filename, filename), (RowOrder::Imagefolder, imagefolder)]
-                .into_iter()
-                .filter(|(o, _)| options.order.is_none_or(|want| want == *o))
-                .collect()
+            [
+                (RowOrder::Filename, filename),
+                (RowOrder::Imagefolder, imagefolder),
+            ]
+            .into_iter()
+            .filter(|(o, _)| options.order.is_none_or(|want| want == *o))
+            .collect()
         }
     };
     let k = raw.k;
@@ -268,7 +305,9 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
                 }
                 match bad {
                     None => readings.push((convention, classes)),
-                    Some((i, v)) => refusals.push(format!("{convention} (row {} holds {v})", i / k + 1)),
+                    Some((i, v)) => {
+                        refusals.push(format!("{convention} (row {} holds {v})", i / k + 1))
+                    }
                 }
             }
             if readings.is_empty() {
@@ -306,7 +345,11 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
         overridden: options.order.is_some() || options.convention.is_some(),
         candidates: candidates
             .iter()
-            .map(|(hits, _, _, order, convention)| Candidate { order: *order, convention: *convention, original_top1: rate(*hits) })
+            .map(|(hits, _, _, order, convention)| Candidate {
+                order: *order,
+                convention: *convention,
+                original_top1: rate(*hits),
+            })
             .collect(),
     };
     if !detection.clear {
@@ -315,8 +358,16 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
             detection.summary()
         ));
     }
-    let images = orders.into_iter().nth(oi).map(|(_, images)| images).unwrap_or_default();
-    let classes = readings.into_iter().nth(ci).map(|(_, classes)| classes).unwrap_or_default();
+    let images = orders
+        .into_iter()
+        .nth(oi)
+        .map(|(_, images)| images)
+        .unwrap_or_default();
+    let classes = readings
+        .into_iter()
+        .nth(ci)
+        .map(|(_, classes)| classes)
+        .unwrap_or_default();
     let mut predictions = Predictions {
         format,
         order,
@@ -330,9 +381,8 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
         warnings,
     };
     drop_repeats(&mut predictions);
-    if predictions.order != RowOrder::Named || predictions.len() < dataset.image_count() {
-        if predictions.len() < dataset.image_count() {
-            let note = match predictions.order {
+    if predictions.len() < dataset.image_count() {
+        let note = match predictions.order {
                 RowOrder::Named => format!(
                     "the file covers {} of the {} validation images; figures are over those images only",
                     predictions.len(),
@@ -344,9 +394,8 @@ pub fn resolve(raw: RawPredictions, dataset: &Dataset, options: &LoadOptions) ->
                     dataset.image_count(),
                     predictions.len()
                 ),
-            };
-            predictions.warnings.push(note);
-        }
+        };
+        predictions.warnings.push(note);
     }
     Ok(predictions)
 }
@@ -369,15 +418,26 @@ fn drop_repeats(p: &mut Predictions) {
         return;
     }
     let k = p.k;
-    let examples: Vec<String> = repeats.iter().take(3).map(|r| format!("row {} ({})", r + 1, p.images[*r])).collect();
+    let examples: Vec<String> = repeats
+        .iter()
+        .take(3)
+        .map(|r| format!("row {} ({})", r + 1, p.images[*r]))
+        .collect();
     p.warnings.push(format!(
         "{} rows repeat an image named earlier and were left out, the first row of each image being kept: {}",
         repeats.len(),
         examples.join(", ")
     ));
     p.images = keep.iter().map(|r| p.images[*r]).collect();
-    p.classes = keep.iter().flat_map(|r| p.classes[r * k..(r + 1) * k].iter().copied()).collect();
+    p.classes = keep
+        .iter()
+        .flat_map(|r| p.classes[r * k..(r + 1) * k].iter().copied())
+        .collect();
     if let Some(scores) = &p.scores {
-        p.scores = Some(keep.iter().flat_map(|r| scores[r * k..(r + 1) * k].iter().copied()).collect());
+        p.scores = Some(
+            keep.iter()
+                .flat_map(|r| scores[r * k..(r + 1) * k].iter().copied())
+                .collect(),
+        );
     }
 }

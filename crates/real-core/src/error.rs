@@ -24,7 +24,11 @@ impl ParseError {
     }
 
     /// An error at a place, such as "line 12" or "byte 80".
-    pub fn at(format: &'static str, location: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn at(
+        format: &'static str,
+        location: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             format,
             location: Some(location.into()),

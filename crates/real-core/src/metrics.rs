@@ -144,7 +144,10 @@ impl Report {
                 continue;
             }
             scored += 1;
-            let real_rank = top.iter().position(|c| c.is_some_and(|c| real.contains(&c))).unwrap_or(k);
+            let real_rank = top
+                .iter()
+                .position(|c| c.is_some_and(|c| real.contains(&c)))
+                .unwrap_or(k);
             for count in &mut real_correct[real_rank..] {
                 *count += 1;
             }
@@ -165,8 +168,14 @@ impl Report {
             scored,
             excluded: images - scored,
             k,
-            real_top: real_correct.iter().map(|c| Accuracy::new(*c, scored)).collect(),
-            original_top: original_correct.iter().map(|c| Accuracy::new(*c, images)).collect(),
+            real_top: real_correct
+                .iter()
+                .map(|c| Accuracy::new(*c, scored))
+                .collect(),
+            original_top: original_correct
+                .iter()
+                .map(|c| Accuracy::new(*c, images))
+                .collect(),
             split,
             per_class: (0..classes)
                 .map(|c| ClassAccuracy {

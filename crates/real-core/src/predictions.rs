@@ -47,6 +47,8 @@ impl Predictions {
 
     /// The scores of one kept row, when the file has them.
     pub fn top_scores(&self, row: usize) -> Option<&[f32]> {
-        self.scores.as_ref().map(|s| &s[row * self.k..(row + 1) * self.k])
+        self.scores
+            .as_ref()
+            .map(|s| &s[row * self.k..(row + 1) * self.k])
     }
 }

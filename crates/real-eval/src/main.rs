@@ -36,19 +36,29 @@ fn main() -> ExitCode {
         } else {
             write!(out, "{}", output::facts_text(&facts))
         };
-        return if written.is_ok() { ExitCode::SUCCESS } else { ExitCode::from(1) };
+        return if written.is_ok() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        };
     }
-    let options = LoadOptions { order: args.order, convention: args.convention };
+    let options = LoadOptions {
+        order: args.order,
+        convention: args.convention,
+    };
     let mut results = Vec::new();
     let mut failed = false;
     for file in &args.files {
         let outcome = std::fs::read(file)
             .map_err(|e| format!("cannot read the file: {e}"))
-            .and_then(|bytes| real_core::evaluate(&dataset, &bytes, &options).map_err(|e| e.to_string()));
+            .and_then(|bytes| {
+                real_core::evaluate(&dataset, &bytes, &options).map_err(|e| e.to_string())
+            });
         match outcome {
             Ok((predictions, report)) => {
                 if args.json {
-                    let line = output::json_line(file, &dataset, &predictions, &report, args.per_class);
+                    let line =
+                        output::json_line(file, &dataset, &predictions, &report, args.per_class);
                     // Stream each result so a pipeline sees it at once.
                     if writeln!(out, "{line}").is_err() {
                         return ExitCode::from(1);

@@ -14,7 +14,13 @@ fn correct(a: Option<&Accuracy>) -> Value {
 }
 
 /// One JSON line for one file.
-pub fn json_line(file: &str, dataset: &Dataset, p: &Predictions, r: &Report, per_class: bool) -> String {
+pub fn json_line(
+    file: &str,
+    dataset: &Dataset,
+    p: &Predictions,
+    r: &Report,
+    per_class: bool,
+) -> String {
     let mut object = json!({
         "file": file,
         "format": p.format,
@@ -69,9 +75,20 @@ fn pct(a: Option<&Accuracy>) -> String {
 /// A leaderboard, best ReaL top-1 first, then details for a single file.
 pub fn table(dataset: &Dataset, results: &[(String, Predictions, Report)]) -> String {
     let mut order: Vec<usize> = (0..results.len()).collect();
-    let key = |i: &usize| results[*i].2.real(1).and_then(|a| a.fraction).unwrap_or(-1.0);
+    let key = |i: &usize| {
+        results[*i]
+            .2
+            .real(1)
+            .and_then(|a| a.fraction)
+            .unwrap_or(-1.0)
+    };
     order.sort_by(|a, b| key(b).total_cmp(&key(a)));
-    let width = results.iter().map(|(f, _, _)| f.chars().count()).max().unwrap_or(4).clamp(4, 60);
+    let width = results
+        .iter()
+        .map(|(f, _, _)| f.chars().count())
+        .max()
+        .unwrap_or(4)
+        .clamp(4, 60);
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -98,10 +115,26 @@ pub fn table(dataset: &Dataset, results: &[(String, Predictions, Report)]) -> St
         let _ = writeln!(s, "{file}: {} read as {}", p.format, detection_line(p));
         if let (Some(real), Some(orig)) = (r.real(1), r.original(1)) {
             let ci = |a: &Accuracy| {
-                a.interval.map(|i| format!(" [{:.2}, {:.2}]", 100.0 * i.low, 100.0 * i.high)).unwrap_or_default()
+                a.interval
+                    .map(|i| format!(" [{:.2}, {:.2}]", 100.0 * i.low, 100.0 * i.high))
+                    .unwrap_or_default()
             };
-            let _ = writeln!(s, "  ReaL top-1     {} = {}/{}{}", pct(Some(real)), real.correct, real.total, ci(real));
-            let _ = writeln!(s, "  original top-1 {} = {}/{}{}", pct(Some(orig)), orig.correct, orig.total, ci(orig));
+            let _ = writeln!(
+                s,
+                "  ReaL top-1     {} = {}/{}{}",
+                pct(Some(real)),
+                real.correct,
+                real.total,
+                ci(real)
+            );
+            let _ = writeln!(
+                s,
+                "  original top-1 {} = {}/{}{}",
+                pct(Some(orig)),
+                orig.correct,
+                orig.total,
+                ci(orig)
+            );
         }
         let _ = writeln!(
             s,

@@ -26,7 +26,11 @@ pub struct DecodeError {
 
 impl fmt::Display for DecodeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "dataset file: expected {} at byte {}", self.expected, self.offset)
+        write!(
+            f,
+            "dataset file: expected {} at byte {}",
+            self.expected, self.offset
+        )
     }
 }
 
@@ -39,7 +43,10 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, len: usize, expected: &'static str) -> Result<&'a [u8], DecodeError> {
-        let error = DecodeError { offset: self.offset, expected };
+        let error = DecodeError {
+            offset: self.offset,
+            expected,
+        };
         let end = self.offset.checked_add(len).ok_or(error.clone())?;
         let slice = self.bytes.get(self.offset..end).ok_or(error)?;
         self.offset = end;
@@ -53,20 +60,32 @@ impl<'a> Reader<'a> {
 
     fn u16s(&mut self, count: usize, expected: &'static str) -> Result<Vec<u16>, DecodeError> {
         let b = self.take(count * 2, expected)?;
-        Ok(b.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect())
+        Ok(b.chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect())
     }
 
     fn text(&mut self, expected: &'static str) -> Result<String, DecodeError> {
         let len = self.u16s(1, expected)?[0];
         let at = self.offset;
         let b = self.take(usize::from(len), expected)?;
-        String::from_utf8(b.to_vec()).map_err(|_| DecodeError { offset: at, expected })
+        String::from_utf8(b.to_vec()).map_err(|_| DecodeError {
+            offset: at,
+            expected,
+        })
     }
 }
 
-fn classes_of(values: Vec<u16>, class_count: usize, offset: usize) -> Result<Vec<ClassIndex>, DecodeError> {
+fn classes_of(
+    values: Vec<u16>,
+    class_count: usize,
+    offset: usize,
+) -> Result<Vec<ClassIndex>, DecodeError> {
     if values.iter().any(|v| usize::from(*v) >= class_count) {
-        return Err(DecodeError { offset, expected: "class indices below the class count" });
+        return Err(DecodeError {
+            offset,
+            expected: "class indices below the class count",
+        });
     }
     Ok(values.into_iter().map(ClassIndex).collect())
 }
@@ -75,12 +94,18 @@ fn classes_of(values: Vec<u16>, class_count: usize, offset: usize) -> Result<Vec
 pub fn decode(bytes: &[u8]) -> Result<Dataset, DecodeError> {
     let mut r = Reader { bytes, offset: 0 };
     if r.take(8, "the magic REALIMG1")? != b"REALIMG1" {
-        return Err(DecodeError { offset: 0, expected: "the magic REALIMG1" });
+        return Err(DecodeError {
+            offset: 0,
+            expected: "the magic REALIMG1",
+        });
     }
     let class_count = r.u32("the class count")? as usize;
     let image_count = r.u32("the image count")? as usize;
     if class_count != ClassIndex::COUNT {
-        return Err(DecodeError { offset: 8, expected: "1000 classes" });
+        return Err(DecodeError {
+            offset: 8,
+            expected: "1000 classes",
+        });
     }
     let wnid_bytes = r.take(4 * class_count, "the wnids")?;
     let wnids: Vec<String> = wnid_bytes
@@ -89,7 +114,11 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset, DecodeError> {
         .collect();
     let ids = r.u16s(class_count, "the ILSVRC2012_IDs")?;
     let original_at = r.offset;
-    let original = classes_of(r.u16s(image_count, "the original labels")?, class_count, original_at)?;
+    let original = classes_of(
+        r.u16s(image_count, "the original labels")?,
+        class_count,
+        original_at,
+    )?;
     let sizes = r.take(image_count, "the ReaL set sizes")?;
     let mut real_start = Vec::with_capacity(image_count + 1);
     let mut total = 0u32;
@@ -100,25 +129,50 @@ pub fn decode(bytes: &[u8]) -> Result<Dataset, DecodeError> {
     }
     let label_count = r.u32("the ReaL label count")?;
     if label_count != total {
-        return Err(DecodeError { offset: r.offset - 4, expected: "a label count equal to the sum of set sizes" });
+        return Err(DecodeError {
+            offset: r.offset - 4,
+            expected: "a label count equal to the sum of set sizes",
+        });
     }
     let labels_at = r.offset;
-    let real_labels = classes_of(r.u16s(total as usize, "the ReaL labels")?, class_count, labels_at)?;
+    let real_labels = classes_of(
+        r.u16s(total as usize, "the ReaL labels")?,
+        class_count,
+        labels_at,
+    )?;
     let mut classes = Vec::with_capacity(class_count);
     for (wnid, id) in wnids.into_iter().zip(ids) {
         let name = r.text("a class short name")?;
         let lemmas = r.text("a class lemma text")?;
-        classes.push(ClassInfo { wnid, name, lemmas, ilsvrc2012_id: Ilsvrc2012Id(id) });
+        classes.push(ClassInfo {
+            wnid,
+            name,
+            lemmas,
+            ilsvrc2012_id: Ilsvrc2012Id(id),
+        });
     }
     if r.offset != bytes.len() {
-        return Err(DecodeError { offset: r.offset, expected: "the end of the file" });
+        return Err(DecodeError {
+            offset: r.offset,
+            expected: "the end of the file",
+        });
     }
     let mut seen = vec![false; class_count];
     for class in &classes {
         match seen.get_mut(usize::from(class.ilsvrc2012_id.0).wrapping_sub(1)) {
             Some(slot) if !*slot => *slot = true,
-            _ => return Err(DecodeError { offset: 0, expected: "each ILSVRC2012_ID 1..=1000 once" }),
+            _ => {
+                return Err(DecodeError {
+                    offset: 0,
+                    expected: "each ILSVRC2012_ID 1..=1000 once",
+                })
+            }
         }
     }
-    Ok(Dataset::from_parts(classes, original, real_start, real_labels))
+    Ok(Dataset::from_parts(
+        classes,
+        original,
+        real_start,
+        real_labels,
+    ))
 }

@@ -61,11 +61,14 @@ impl Dataset {
     ) -> Self {
         let mut class_of_id = vec![ClassIndex(0); classes.len()];
         for (i, class) in classes.iter().enumerate() {
-            if let Some(slot) = class_of_id.get_mut(usize::from(class.ilsvrc2012_id.0).wrapping_sub(1)) {
+            if let Some(slot) =
+                class_of_id.get_mut(usize::from(class.ilsvrc2012_id.0).wrapping_sub(1))
+            {
                 *slot = ClassIndex(i as u16);
             }
         }
-        let mut imagefolder: Vec<ImageId> = (0..original.len()).map(ImageId::from_position).collect();
+        let mut imagefolder: Vec<ImageId> =
+            (0..original.len()).map(ImageId::from_position).collect();
         // Stable sort keeps file-name order inside each wnid folder.
         imagefolder.sort_by_key(|image| original[image.position()]);
         let names = names::NameIndex::new(&classes);
@@ -97,7 +100,9 @@ impl Dataset {
 
     /// The sorted-wnid class of an ILSVRC2012_ID, if the ID is in 1..=1000.
     pub fn class_of_ilsvrc2012_id(&self, id: Ilsvrc2012Id) -> Option<ClassIndex> {
-        self.class_of_id.get(usize::from(id.0).checked_sub(1)?).copied()
+        self.class_of_id
+            .get(usize::from(id.0).checked_sub(1)?)
+            .copied()
     }
 
     /// The original (single) label of an image.

@@ -51,10 +51,18 @@ fn answer(list: &[ClassIndex]) -> NameMatch {
 
 impl NameIndex {
     pub(super) fn new(classes: &[ClassInfo]) -> Self {
-        let mut index = Self { full: HashMap::new(), short: HashMap::new(), lemma: HashMap::new() };
+        let mut index = Self {
+            full: HashMap::new(),
+            short: HashMap::new(),
+            lemma: HashMap::new(),
+        };
         for (i, class) in classes.iter().enumerate() {
             let class_index = ClassIndex(i as u16);
-            add(&mut index.full, class.lemmas.trim().to_string(), class_index);
+            add(
+                &mut index.full,
+                class.lemmas.trim().to_string(),
+                class_index,
+            );
             index.short.insert(fold(&class.name), class_index);
             index.short.insert(fold(&class.wnid), class_index);
             for one in class.lemmas.split(',') {

@@ -18,13 +18,20 @@ pub enum Delimiter {
 }
 
 /// Splits text into records; blank lines are skipped.
-pub fn records(text: &str, delimiter: Delimiter, format: &'static str) -> Result<Vec<Record>, ParseError> {
+pub fn records(
+    text: &str,
+    delimiter: Delimiter,
+    format: &'static str,
+) -> Result<Vec<Record>, ParseError> {
     match delimiter {
         Delimiter::Whitespace => Ok(text
             .lines()
             .enumerate()
             .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| Record { line: i + 1, fields: l.split_whitespace().map(str::to_string).collect() })
+            .map(|(i, l)| Record {
+                line: i + 1,
+                fields: l.split_whitespace().map(str::to_string).collect(),
+            })
             .collect()),
         Delimiter::Char(d) => quoted(text, d, format),
     }
@@ -66,7 +73,10 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
             '\n' => {
                 fields.push(std::mem::take(&mut field));
                 if fields.iter().any(|f| !f.trim().is_empty()) {
-                    records.push(Record { line: record_line, fields: std::mem::take(&mut fields) });
+                    records.push(Record {
+                        line: record_line,
+                        fields: std::mem::take(&mut fields),
+                    });
                 }
                 fields.clear();
                 line += 1;
@@ -76,11 +86,18 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
         }
     }
     if in_quotes {
-        return Err(ParseError::at(format, format!("line {quote_line}"), "a quoted field is never closed"));
+        return Err(ParseError::at(
+            format,
+            format!("line {quote_line}"),
+            "a quoted field is never closed",
+        ));
     }
     fields.push(field);
     if fields.iter().any(|f| !f.trim().is_empty()) {
-        records.push(Record { line: record_line, fields });
+        records.push(Record {
+            line: record_line,
+            fields,
+        });
     }
     Ok(records)
 }

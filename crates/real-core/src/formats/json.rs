@@ -15,13 +15,20 @@ pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError>
     let value = match serde_json::from_str::<Value>(text) {
         Ok(v) => v,
         Err(whole) => json_lines(text).ok_or_else(|| {
-            ParseError::at(FORMAT, format!("line {}, column {}", whole.line(), whole.column()), format!("invalid JSON: {whole}"))
+            ParseError::at(
+                FORMAT,
+                format!("line {}, column {}", whole.line(), whole.column()),
+                format!("invalid JSON: {whole}"),
+            )
         })?,
     };
     match value {
         Value::Array(items) => from_list(items, dataset),
         Value::Object(map) => from_keyed(map, dataset),
-        _ => Err(ParseError::new(FORMAT, "expected a list or an object of predictions")),
+        _ => Err(ParseError::new(
+            FORMAT,
+            "expected a list or an object of predictions",
+        )),
     }
 }
 
@@ -49,11 +56,21 @@ fn from_list(items: Vec<Value>, dataset: &Dataset) -> Result<RawPredictions, Par
                         .map(|name| image_of(&name, &location))
                         .transpose()?;
                     let (cells, scores) = cells_of_object(fields, &location)?;
-                    Ok(Row { location, image, cells, scores })
+                    Ok(Row {
+                        location,
+                        image,
+                        cells,
+                        scores,
+                    })
                 }
                 other => {
                     let (cells, scores) = cells_of(other, &location)?;
-                    Ok(Row { location, image: None, cells, scores })
+                    Ok(Row {
+                        location,
+                        image: None,
+                        cells,
+                        scores,
+                    })
                 }
             }
         })
@@ -71,7 +88,12 @@ fn from_keyed(map: Map<String, Value>, dataset: &Dataset) -> Result<RawPredictio
                 Value::Object(fields) => cells_of_object(fields, &location)?,
                 other => cells_of(other, &location)?,
             };
-            Ok(Row { location, image, cells, scores })
+            Ok(Row {
+                location,
+                image,
+                cells,
+                scores,
+            })
         })
         .collect::<Result<Vec<_>, _>>()?;
     assemble(FORMAT, rows, dataset)
@@ -88,18 +110,35 @@ fn image_of(name: &str, location: &str) -> Result<ImageId, ParseError> {
 }
 
 fn file_field(fields: &Map<String, Value>) -> Option<String> {
-    ["filename", "file", "file_name", "image", "path", "img", "name"]
-        .iter()
-        .find_map(|k| fields.get(*k).and_then(Value::as_str).map(str::to_string))
+    [
+        "filename",
+        "file",
+        "file_name",
+        "image",
+        "path",
+        "img",
+        "name",
+    ]
+    .iter()
+    .find_map(|k| fields.get(*k).and_then(Value::as_str).map(str::to_string))
 }
 
 /// A list of rows of 1000/1001 non-integral numbers: logits, reduced to the best columns
 /// straight away. `None` if the list is anything else.
 fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
-    let Some(Value::Array(first)) = items.first() else { return Ok(None) };
+    let Some(Value::Array(first)) = items.first() else {
+        return Ok(None);
+    };
     let width = first.len();
-    let floats = |row: &Vec<Value>| row.iter().any(|v| v.as_f64().is_some_and(|f| f.fract() != 0.0));
-    if !(width == 1000 || width == 1001) || !items.iter().any(|r| matches!(r, Value::Array(a) if floats(a))) {
+    let floats = |row: &Vec<Value>| {
+        row.iter()
+            .any(|v| v.as_f64().is_some_and(|f| f.fract() != 0.0))
+    };
+    if !(width == 1000 || width == 1001)
+        || !items
+            .iter()
+            .any(|r| matches!(r, Value::Array(a) if floats(a)))
+    {
         return Ok(None);
     }
     let mut top = TopK::new(items.len(), SCORE_K);
@@ -116,7 +155,11 @@ fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
         };
         for (column, v) in values.iter().enumerate() {
             let v = v.as_f64().ok_or_else(|| {
-                ParseError::at(FORMAT, format!("item {}, column {}", row + 1, column + 1), format!("expected a number, found {v}"))
+                ParseError::at(
+                    FORMAT,
+                    format!("item {}, column {}", row + 1, column + 1),
+                    format!("expected a number, found {v}"),
+                )
             })?;
             top.offer(row, column as u32, v);
         }
@@ -126,7 +169,10 @@ fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
         format: FORMAT,
         rows: Rows::Unnamed(items.len()),
         k: SCORE_K,
-        entries: Entries::Numbers { kind: NumberKind::Columns(width), values },
+        entries: Entries::Numbers {
+            kind: NumberKind::Columns(width),
+            values,
+        },
         scores: Some(scores),
         warnings: Vec::new(),
     }))
@@ -141,7 +187,11 @@ fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), 
                 .iter()
                 .map(|o| {
                     let label = o.get("label").and_then(Value::as_str).ok_or_else(|| {
-                        ParseError::at(FORMAT, location, "expected objects with a \"label\" (Hugging Face pipeline output)")
+                        ParseError::at(
+                            FORMAT,
+                            location,
+                            "expected objects with a \"label\" (Hugging Face pipeline output)",
+                        )
                     })?;
                     let score = o.get("score").and_then(Value::as_f64).unwrap_or(f64::NAN) as f32;
                     Ok((label.to_string(), score))
@@ -150,7 +200,10 @@ fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), 
             // Best first; a stable sort keeps the file's order among equal scores.
             scored.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
             let scores = scored.iter().map(|(_, s)| *s).collect();
-            Ok((Cells::Names(scored.into_iter().map(|(l, _)| l).collect()), Some(scores)))
+            Ok((
+                Cells::Names(scored.into_iter().map(|(l, _)| l).collect()),
+                Some(scores),
+            ))
         }
         Value::Object(fields) => cells_of_object(fields, location),
         other => Ok((class_cells(other, location)?, None)),
@@ -159,10 +212,31 @@ fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), 
 
 /// Cells of an object: timm's `{"index": …, "label": …, "prob": …}`, Hugging Face's
 /// `{"label": …, "score": …}`, or a record with a prediction field.
-fn cells_of_object(fields: &Map<String, Value>, location: &str) -> Result<(Cells, Option<Vec<f32>>), ParseError> {
+fn cells_of_object(
+    fields: &Map<String, Value>,
+    location: &str,
+) -> Result<(Cells, Option<Vec<f32>>), ParseError> {
     let pick = |keys: &[&str]| keys.iter().find_map(|k| fields.get(*k));
-    let scores = pick(&["prob", "probs", "score", "scores", "probability", "confidence"]).and_then(floats_of);
-    if let Some(index) = pick(&["index", "indices", "class_index", "class", "pred", "prediction", "predictions", "top5", "topk"]) {
+    let scores = pick(&[
+        "prob",
+        "probs",
+        "score",
+        "scores",
+        "probability",
+        "confidence",
+    ])
+    .and_then(floats_of);
+    if let Some(index) = pick(&[
+        "index",
+        "indices",
+        "class_index",
+        "class",
+        "pred",
+        "prediction",
+        "predictions",
+        "top5",
+        "topk",
+    ]) {
         return Ok((class_cells(index, location)?, scores));
     }
     if let Some(label) = pick(&["label", "labels", "class_name"]) {
@@ -173,7 +247,11 @@ fn cells_of_object(fields: &Map<String, Value>, location: &str) -> Result<(Cells
         location,
         format!(
             "found an object with keys {}; expected \"index\" or \"label\" with the predictions",
-            fields.keys().map(|k| format!("\"{k}\"")).collect::<Vec<_>>().join(", ")
+            fields
+                .keys()
+                .map(|k| format!("\"{k}\""))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     ))
 }
@@ -191,7 +269,10 @@ fn class_cells(value: &Value, location: &str) -> Result<Cells, ParseError> {
     }
     let names: Option<Vec<String>> = match value {
         Value::String(s) => Some(names_in(s)),
-        Value::Array(list) => list.iter().map(|v| v.as_str().map(str::to_string)).collect(),
+        Value::Array(list) => list
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect(),
         _ => None,
     };
     match names.filter(|n| !n.is_empty()) {
@@ -199,15 +280,21 @@ fn class_cells(value: &Value, location: &str) -> Result<Cells, ParseError> {
         None => Err(ParseError::at(
             FORMAT,
             location,
-            format!("expected class indices or class names, found {}", super::text::truncate(&value.to_string())),
+            format!(
+                "expected class indices or class names, found {}",
+                super::text::truncate(&value.to_string())
+            ),
         )),
     }
 }
 
 fn whole(value: &Value) -> Option<i64> {
-    value
-        .as_i64()
-        .or_else(|| value.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 1e9).map(|f| f as i64))
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 1e9)
+            .map(|f| f as i64)
+    })
 }
 
 fn floats_of(value: &Value) -> Option<Vec<f32>> {

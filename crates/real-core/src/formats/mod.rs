@@ -2,9 +2,9 @@
 
 mod csv;
 mod json;
-mod rows;
 mod npy;
 mod npz;
+mod rows;
 mod text;
 mod topk;
 mod zip;
@@ -97,7 +97,10 @@ pub fn read(bytes: &[u8], dataset: &Dataset) -> Result<RawPredictions, ParseErro
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
-        return Err(ParseError::new("predictions", "the file is empty: expected one prediction per validation image"));
+        return Err(ParseError::new(
+            "predictions",
+            "the file is empty: expected one prediction per validation image",
+        ));
     }
     if trimmed.starts_with('[') || trimmed.starts_with('{') {
         return json::read(trimmed, dataset);

@@ -43,23 +43,42 @@ pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
     }
     let (header_len, start) = match bytes[6] {
         1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
-        2 | 3 if bytes.len() >= 12 => (u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize, 12),
-        v => return Err(bad(6, &format!("expected format version 1, 2 or 3, found {v}"))),
+        2 | 3 if bytes.len() >= 12 => (
+            u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
+            12,
+        ),
+        v => {
+            return Err(bad(
+                6,
+                &format!("expected format version 1, 2 or 3, found {v}"),
+            ))
+        }
     };
     let header = bytes
         .get(start..start + header_len)
         .ok_or_else(|| bad(start, "the header is cut short: the file is truncated"))?;
     let header = std::str::from_utf8(header).map_err(|_| bad(start, "the header is not text"))?;
-    let descr = header_value(header, "descr").ok_or_else(|| bad(start, "the header has no 'descr'"))?;
+    let descr =
+        header_value(header, "descr").ok_or_else(|| bad(start, "the header has no 'descr'"))?;
     let descr = descr
         .strip_prefix('\'')
         .and_then(|d| d.split('\'').next())
-        .ok_or_else(|| bad(start, "expected a plain dtype such as '<f4'; structured arrays are not predictions"))?;
+        .ok_or_else(|| {
+            bad(
+                start,
+                "expected a plain dtype such as '<f4'; structured arrays are not predictions",
+            )
+        })?;
     let (order, code) = descr.split_at(descr.len().min(1));
     let big_endian = match order {
         "<" | "|" | "=" => false,
         ">" => true,
-        _ => return Err(bad(start, &format!("unknown byte order in dtype '{descr}'"))),
+        _ => {
+            return Err(bad(
+                start,
+                &format!("unknown byte order in dtype '{descr}'"),
+            ))
+        }
     };
     let (letter, digits) = code.split_at(code.len().min(1));
     let width: usize = digits
@@ -70,9 +89,18 @@ pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
         ("u", 1 | 2 | 4 | 8) => Kind::UInt,
         ("f", 2 | 4 | 8) => Kind::Float,
         ("U", n) if n > 0 => Kind::Unicode(n),
-        _ => return Err(bad(start, &format!("unsupported dtype '{descr}': expected integers or floats"))),
+        _ => {
+            return Err(bad(
+                start,
+                &format!("unsupported dtype '{descr}': expected integers or floats"),
+            ))
+        }
     };
-    let width = if let Kind::Unicode(n) = kind { 4 * n } else { width };
+    let width = if let Kind::Unicode(n) = kind {
+        4 * n
+    } else {
+        width
+    };
     let fortran = header_value(header, "fortran_order")
         .ok_or_else(|| bad(start, "the header has no 'fortran_order'"))?
         .starts_with("True");
@@ -101,7 +129,14 @@ pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
                 ),
             )
         })?;
-    Ok(Array { kind, width, big_endian, fortran, shape, data })
+    Ok(Array {
+        kind,
+        width,
+        big_endian,
+        fortran,
+        shape,
+        data,
+    })
 }
 
 impl Array<'_> {
@@ -143,7 +178,9 @@ impl Array<'_> {
 
     /// The strings of a 1-D unicode array.
     pub fn strings(&self) -> Option<Vec<String>> {
-        let Kind::Unicode(chars) = self.kind else { return None };
+        let Kind::Unicode(chars) = self.kind else {
+            return None;
+        };
         let strings = self
             .data
             .chunks_exact(4 * chars)
@@ -197,7 +234,10 @@ impl Array<'_> {
     pub fn into_predictions(self, format: &'static str) -> Result<RawPredictions, ParseError> {
         let (rows, columns) = self.matrix_shape()?;
         if rows == 0 || columns == 0 {
-            return Err(ParseError::new(format, "the array is empty: expected one row per validation image"));
+            return Err(ParseError::new(
+                format,
+                "the array is empty: expected one row per validation image",
+            ));
         }
         let is_scores = self.kind == Kind::Float && !(columns <= MAX_K && self.all_integral());
         if is_scores {
@@ -215,31 +255,46 @@ impl Array<'_> {
                 format,
                 rows: Rows::Unnamed(rows),
                 k,
-                entries: Entries::Numbers { kind: NumberKind::Columns(columns), values },
+                entries: Entries::Numbers {
+                    kind: NumberKind::Columns(columns),
+                    values,
+                },
                 scores: Some(scores),
                 warnings: Vec::new(),
             });
         }
         if let Kind::Unicode(_) = self.kind {
-            return Err(ParseError::new(format, "found an array of text; expected class indices or scores"));
+            return Err(ParseError::new(
+                format,
+                "found an array of text; expected class indices or scores",
+            ));
         }
         let k = columns.min(MAX_K);
         let mut values = Vec::with_capacity(rows * k);
         for row in 0..rows {
             for column in 0..k {
                 let i = self.storage_index(row, column, rows, columns);
-                values.push(if self.kind == Kind::Float { self.float_at(i) as i64 } else { self.int_at(i) });
+                values.push(if self.kind == Kind::Float {
+                    self.float_at(i) as i64
+                } else {
+                    self.int_at(i)
+                });
             }
         }
         let mut warnings = Vec::new();
         if columns > MAX_K {
-            warnings.push(format!("the file holds {columns} predictions per row; the first {MAX_K} are used"));
+            warnings.push(format!(
+                "the file holds {columns} predictions per row; the first {MAX_K} are used"
+            ));
         }
         Ok(RawPredictions {
             format,
             rows: Rows::Unnamed(rows),
             k,
-            entries: Entries::Numbers { kind: NumberKind::Labels, values },
+            entries: Entries::Numbers {
+                kind: NumberKind::Labels,
+                values,
+            },
             scores: None,
             warnings,
         })
@@ -264,7 +319,11 @@ impl Array<'_> {
         } else {
             // Walk storage order (columns outer for Fortran order) so memory is read once, in
             // sequence; each row still sees its columns in ascending order.
-            let (outer, inner) = if self.fortran { (columns, rows) } else { (rows, columns) };
+            let (outer, inner) = if self.fortran {
+                (columns, rows)
+            } else {
+                (rows, columns)
+            };
             for o in 0..outer {
                 for i in 0..inner {
                     let (row, column) = if self.fortran { (i, o) } else { (o, i) };

@@ -10,8 +10,20 @@ const FORMAT: &str = "NumPy .npz";
 
 /// Array names in the order they are preferred when an archive holds several.
 const PREFERRED: &[&str] = &[
-    "logits", "scores", "probs", "probabilities", "outputs", "output", "predictions", "preds", "pred", "topk", "top5",
-    "top1", "labels", "arr_0",
+    "logits",
+    "scores",
+    "probs",
+    "probabilities",
+    "outputs",
+    "output",
+    "predictions",
+    "preds",
+    "pred",
+    "topk",
+    "top5",
+    "top1",
+    "labels",
+    "arr_0",
 ];
 
 pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
@@ -22,7 +34,10 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
         let key = member.name.trim_end_matches(".npy");
         let array = npy::parse(&member.data).map_err(|e| ParseError {
             format: FORMAT,
-            location: Some(format!("array '{key}'{}", e.location.map(|l| format!(", {l}")).unwrap_or_default())),
+            location: Some(format!(
+                "array '{key}'{}",
+                e.location.map(|l| format!(", {l}")).unwrap_or_default()
+            )),
             message: e.message,
         })?;
         match array.kind {
@@ -30,26 +45,41 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
             _ => arrays.push((key.to_string(), array)),
         }
     }
-    let rank = |name: &str| PREFERRED.iter().position(|p| *p == name.to_lowercase()).unwrap_or(PREFERRED.len());
+    let rank = |name: &str| {
+        PREFERRED
+            .iter()
+            .position(|p| *p == name.to_lowercase())
+            .unwrap_or(PREFERRED.len())
+    };
     arrays.sort_by_key(|(name, _)| rank(name));
     let mut arrays = arrays.into_iter();
-    let (chosen, array) = arrays
-        .next()
-        .ok_or_else(|| ParseError::new(FORMAT, "the archive holds no numeric array; expected predictions or logits"))?;
+    let (chosen, array) = arrays.next().ok_or_else(|| {
+        ParseError::new(
+            FORMAT,
+            "the archive holds no numeric array; expected predictions or logits",
+        )
+    })?;
     let others: Vec<String> = arrays.map(|(name, _)| format!("'{name}'")).collect();
     let mut raw = array.into_predictions(FORMAT).map_err(|e| ParseError {
         location: Some(format!("array '{chosen}'")),
         ..e
     })?;
     if !others.is_empty() {
-        raw.warnings.push(format!("used array '{chosen}' of the archive; ignored {}", others.join(", ")));
+        raw.warnings.push(format!(
+            "used array '{chosen}' of the archive; ignored {}",
+            others.join(", ")
+        ));
     }
     if let Some((key, names)) = names {
         let strings = names.strings().unwrap_or_default();
         if strings.len() != raw.rows.len() {
             return Err(ParseError::new(
                 FORMAT,
-                format!("array '{key}' names {} files but '{chosen}' has {} rows", strings.len(), raw.rows.len()),
+                format!(
+                    "array '{key}' names {} files but '{chosen}' has {} rows",
+                    strings.len(),
+                    raw.rows.len()
+                ),
             ));
         }
         let images = strings

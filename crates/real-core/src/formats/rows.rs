@@ -30,7 +30,11 @@ pub struct Row {
 
 /// Builds predictions from rows: pads short rows, checks that all rows agree on naming and
 /// cell kind, and maps names to classes (ambiguous and unknown names become warnings).
-pub fn assemble(format: &'static str, rows: Vec<Row>, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
+pub fn assemble(
+    format: &'static str,
+    rows: Vec<Row>,
+    dataset: &Dataset,
+) -> Result<RawPredictions, ParseError> {
     let first = rows
         .first()
         .ok_or_else(|| ParseError::new(format, "the file has no prediction rows"))?;
@@ -60,10 +64,18 @@ pub fn assemble(format: &'static str, rows: Vec<Row>, dataset: &Dataset) -> Resu
             (true, Some(image)) => images.push(image),
             (false, None) => {}
             (true, None) => {
-                return Err(ParseError::at(format, &row.location, "this row names no image, but earlier rows do"))
+                return Err(ParseError::at(
+                    format,
+                    &row.location,
+                    "this row names no image, but earlier rows do",
+                ))
             }
             (false, Some(_)) => {
-                return Err(ParseError::at(format, &row.location, "this row names an image, but the first row does not"))
+                return Err(ParseError::at(
+                    format,
+                    &row.location,
+                    "this row names an image, but the first row does not",
+                ))
             }
         }
         match (&row.cells, by_name) {
@@ -82,7 +94,10 @@ pub fn assemble(format: &'static str, rows: Vec<Row>, dataset: &Dataset) -> Resu
                             ambiguous_count += 1;
                             let note = format!(
                                 "'{name}' ({})",
-                                list.iter().map(|c| c.to_string()).collect::<Vec<_>>().join(" or ")
+                                list.iter()
+                                    .map(|c| c.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(" or ")
                             );
                             if ambiguous.len() < 3 && !ambiguous.contains(&note) {
                                 ambiguous.push(note);
@@ -100,13 +115,11 @@ pub fn assemble(format: &'static str, rows: Vec<Row>, dataset: &Dataset) -> Resu
                 }
                 classes.extend(std::iter::repeat_n(None, k.saturating_sub(names.len())));
             }
-            _ => {
-                return Err(ParseError::at(
-                    format,
-                    &row.location,
-                    "this row gives classes as numbers and names mixed; expected one kind throughout",
-                ))
-            }
+            _ => return Err(ParseError::at(
+                format,
+                &row.location,
+                "this row gives classes as numbers and names mixed; expected one kind throughout",
+            )),
         }
         if with_scores {
             let s = row.scores.as_deref().unwrap_or_default();
@@ -133,18 +146,29 @@ pub fn assemble(format: &'static str, rows: Vec<Row>, dataset: &Dataset) -> Resu
         if unknown_count > 0 {
             warnings.push(format!(
                 "{unknown_count} predicted names are no ImageNet-1k class and were not counted: {}",
-                unknown.iter().map(|n| format!("'{n}'")).collect::<Vec<_>>().join(", ")
+                unknown
+                    .iter()
+                    .map(|n| format!("'{n}'"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
     Ok(RawPredictions {
         format,
-        rows: if named { Rows::Named(images) } else { Rows::Unnamed(rows.len()) },
+        rows: if named {
+            Rows::Named(images)
+        } else {
+            Rows::Unnamed(rows.len())
+        },
         k,
         entries: if by_name {
             Entries::Classes(classes)
         } else {
-            Entries::Numbers { kind: NumberKind::Labels, values: numbers }
+            Entries::Numbers {
+                kind: NumberKind::Labels,
+                values: numbers,
+            }
         },
         scores: with_scores.then_some(scores),
         warnings,
@@ -169,7 +193,10 @@ pub fn numbers_in(cell: &str) -> Option<Vec<i64>> {
 
 /// Parses a cell of scores: `0.6` or `[0.60158575 0.00560791 …]`.
 pub fn floats_in(cell: &str) -> Option<Vec<f32>> {
-    list_items(cell).into_iter().map(|t| t.parse::<f32>().ok()).collect()
+    list_items(cell)
+        .into_iter()
+        .map(|t| t.parse::<f32>().ok())
+        .collect()
 }
 
 fn list_items(cell: &str) -> Vec<&str> {

@@ -26,24 +26,32 @@ enum Role {
 fn role(header: &str) -> Role {
     let h = header.trim().to_lowercase();
     let (stem, number) = match h.rsplit_once('_') {
-        Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => (stem.to_string(), n.parse().unwrap_or(0)),
+        Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
+            (stem.to_string(), n.parse().unwrap_or(0))
+        }
         _ => (h.clone(), 0),
     };
     match stem.as_str() {
-        "filename" | "file" | "file_name" | "image" | "image_name" | "img" | "path" | "filepath" | "file_path" | "name" => {
-            Role::File
+        "filename" | "file" | "file_name" | "image" | "image_name" | "img" | "path"
+        | "filepath" | "file_path" | "name" => Role::File,
+        "index" | "indices" | "class" | "class_index" | "class_idx" | "class_id" | "pred"
+        | "prediction" | "predictions" | "top1" | "top5" | "topk" | "label_index" | "label_idx" => {
+            Role::Index(number)
         }
-        "index" | "indices" | "class" | "class_index" | "class_idx" | "class_id" | "pred" | "prediction" | "predictions"
-        | "top1" | "top5" | "topk" | "label_index" | "label_idx" => Role::Index(number),
         "label" | "labels" | "class_name" | "label_name" => Role::Label(number),
-        "prob" | "probs" | "probability" | "probabilities" | "score" | "scores" | "confidence" => Role::Prob(number),
+        "prob" | "probs" | "probability" | "probabilities" | "score" | "scores" | "confidence" => {
+            Role::Prob(number)
+        }
         _ => Role::Other,
     }
 }
 
 /// Reads any line-oriented text format.
 pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or_default();
+    let first = text
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or_default();
     let (delimiter, format) = if first.contains(',') {
         (Delimiter::Char(','), CSV)
     } else if first.contains('\t') {
@@ -57,7 +65,10 @@ pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError>
     };
     let roles: Vec<Role> = head.fields.iter().map(|f| role(f)).collect();
     let is_header = roles.iter().any(|r| *r != Role::Other)
-        && head.fields.iter().all(|f| ImageId::from_file_name(f).is_none() && numbers_in(f).is_none());
+        && head
+            .fields
+            .iter()
+            .all(|f| ImageId::from_file_name(f).is_none() && numbers_in(f).is_none());
     let rows = if is_header {
         with_header(&roles, &head.fields, &records[1..], format)?
     } else {
@@ -66,15 +77,36 @@ pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError>
     assemble(format, rows, dataset)
 }
 
-fn with_header(roles: &[Role], headers: &[String], records: &[Record], format: &'static str) -> Result<Vec<Row>, ParseError> {
+fn with_header(
+    roles: &[Role],
+    headers: &[String],
+    records: &[Record],
+    format: &'static str,
+) -> Result<Vec<Row>, ParseError> {
     let file = roles.iter().position(|r| *r == Role::File);
     let columns = |want: fn(Role) -> Option<usize>| {
-        let mut cols: Vec<(usize, usize)> = roles.iter().enumerate().filter_map(|(i, r)| want(*r).map(|n| (n, i))).collect();
+        let mut cols: Vec<(usize, usize)> = roles
+            .iter()
+            .enumerate()
+            .filter_map(|(i, r)| want(*r).map(|n| (n, i)))
+            .collect();
         cols.sort();
         cols.into_iter().map(|(_, i)| i).collect::<Vec<_>>()
     };
-    let index = columns(|r| if let Role::Index(n) = r { Some(n) } else { None });
-    let label = columns(|r| if let Role::Label(n) = r { Some(n) } else { None });
+    let index = columns(|r| {
+        if let Role::Index(n) = r {
+            Some(n)
+        } else {
+            None
+        }
+    });
+    let label = columns(|r| {
+        if let Role::Label(n) = r {
+            Some(n)
+        } else {
+            None
+        }
+    });
     let prob = columns(|r| if let Role::Prob(n) = r { Some(n) } else { None });
     // Class numbers win over names: a label column is used only when no index column exists,
     // and then as numbers if its cells are numbers.

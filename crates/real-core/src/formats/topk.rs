@@ -26,7 +26,11 @@ impl TopK {
     /// that an equal later value never displaces an earlier one.
     #[inline(always)]
     pub fn offer(&mut self, row: usize, column: u32, value: f64) {
-        let value = if value.is_nan() { f64::NEG_INFINITY } else { value };
+        let value = if value.is_nan() {
+            f64::NEG_INFINITY
+        } else {
+            value
+        };
         let base = row * self.k;
         let filled = usize::from(self.filled[row]);
         let slots = &mut self.scores[base..base + self.k];

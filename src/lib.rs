@@ -1,0 +1,8 @@
+//! ReaL Explorer's web page: a thin Leptos face over `real-core`.
+
+pub mod app;
+pub mod load;
+pub mod text;
+pub mod ui;
+
+pub use app::App;

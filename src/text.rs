@@ -1,0 +1,28 @@
+//! How figures read on the page.
+
+/// A fraction as a percentage with two decimals, e.g. `0.7761 → "77.61%"`.
+pub fn percent(fraction: f64) -> String {
+    format!("{:.2}%", 100.0 * fraction)
+}
+
+/// A count with thin thousands separators, e.g. `46837 → "46,837"`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A byte size in the largest fitting unit, e.g. `"196.3 MB"`.
+pub fn size(bytes: usize) -> String {
+    match bytes {
+        b if b >= 1_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        b if b >= 1_000 => format!("{:.1} KB", b as f64 / 1e3),
+        b => format!("{b} bytes"),
+    }
+}

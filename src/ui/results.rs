@@ -1,0 +1,208 @@
+//! The figures for a loaded file: headline accuracies, the four-way split, the reading.
+
+use crate::load::Evaluation;
+use crate::text::{count, percent, size};
+use leptos::ev::Event;
+use leptos::prelude::*;
+use real_core::metrics::{Accuracy, FourWaySplit};
+use real_core::{ClassConvention, LoadOptions, RowOrder};
+use web_sys::HtmlSelectElement;
+
+/// Everything about the current evaluation; nothing before a file is loaded.
+#[component]
+pub fn ResultsPanel(
+    /// The evaluation on screen.
+    evaluation: ReadSignal<Option<Evaluation>>,
+    /// Re-evaluates the same file with another reading.
+    on_reread: Callback<LoadOptions>,
+) -> impl IntoView {
+    move || {
+        evaluation.get().map(|e| {
+            let r = e.report.clone();
+            let p = e.predictions.clone();
+            let scored_note = format!("of {} scored images", count(r.scored));
+            let images_note = format!("of {} images", count(r.images));
+            view! {
+                <section class="results" data-testid="results">
+                    <h2>
+                        {e.file_name.clone()}
+                        <span class="sub">
+                            {format!(" · {} · {} · {} images · evaluated in {:.0} ms", p.format, size(e.bytes.len()), count(r.images), e.elapsed_ms)}
+                        </span>
+                    </h2>
+                    <div class="headline">
+                        <Figure label="ReaL top-1" accuracy=r.real(1).copied() note=scored_note.clone() testid="real-top1" primary=true />
+                        <Figure label="Original top-1" accuracy=r.original(1).copied() note=images_note.clone() testid="original-top1" primary=true />
+                        <Figure label="ReaL top-5" accuracy=r.real(5).copied() note=scored_note testid="real-top5" primary=false />
+                        <Figure label="Original top-5" accuracy=r.original(5).copied() note=images_note testid="original-top5" primary=false />
+                    </div>
+                    <p class="excluded">
+                        <strong data-testid="excluded-count">{count(r.excluded)}</strong>
+                        " of these images have no valid ReaL label and are left out of ReaL scores."
+                    </p>
+                    <Split split=r.split scored=r.scored />
+                    <Reading evaluation=e.clone() on_reread=on_reread />
+                    <Warnings warnings=p.warnings.clone() />
+                </section>
+            }
+        })
+    }
+}
+
+/// One headline accuracy with its interval and denominator.
+#[component]
+fn Figure(
+    label: &'static str,
+    accuracy: Option<Accuracy>,
+    note: String,
+    testid: &'static str,
+    primary: bool,
+) -> impl IntoView {
+    let value = accuracy
+        .and_then(|a| a.fraction)
+        .map(percent)
+        .unwrap_or_else(|| "—".into());
+    let detail = match accuracy {
+        Some(a) => {
+            let interval = a
+                .interval
+                .map(|i| format!("95% CI {}–{}", percent(i.low), percent(i.high)))
+                .unwrap_or_default();
+            format!("{} correct {} · {}", count(a.correct), note, interval)
+        }
+        None => "the file holds fewer than 5 predictions per image".into(),
+    };
+    view! {
+        <div class="figure" class:primary=primary>
+            <div class="figure-label">{label}</div>
+            <div class="figure-value" data-testid=testid>{value}</div>
+            <div class="figure-detail">{detail}</div>
+        </div>
+    }
+}
+
+/// The four-way split of top-1 on scored images, as a bar.
+#[component]
+fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
+    let parts = [
+        ("both", "Correct under both", split.both),
+        ("real-only", "ReaL only", split.real_only),
+        ("original-only", "Original only", split.original_only),
+        ("neither", "Neither", split.neither),
+    ];
+    let share = |n: usize| {
+        if scored == 0 {
+            0.0
+        } else {
+            100.0 * n as f64 / scored as f64
+        }
+    };
+    let bar = parts
+        .iter()
+        .map(|(key, label, n)| {
+            view! {
+                <div
+                    class=format!("segment {key}")
+                    style=format!("width: {:.3}%", share(*n))
+                    title=format!("{label}: {} ({:.2}%)", count(*n), share(*n))
+                ></div>
+            }
+        })
+        .collect_view();
+    let legend = parts
+        .iter()
+        .map(|(key, label, n)| {
+            view! {
+                <li>
+                    <span class=format!("swatch {key}")></span>
+                    {*label} ": "
+                    <strong data-testid=format!("split-{key}")>{count(*n)}</strong>
+                    {format!(" ({:.2}%)", share(*n))}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="split">
+            <h3>"Top-1 on scored images, by which labels count it correct"</h3>
+            <div class="bar" role="img" aria-label="four-way split">{bar}</div>
+            <ul class="legend">{legend}</ul>
+        </div>
+    }
+}
+
+/// How the file was read, and a way to read it differently.
+#[component]
+fn Reading(evaluation: Evaluation, on_reread: Callback<LoadOptions>) -> impl IntoView {
+    let p = evaluation.predictions.clone();
+    let options = evaluation.options;
+    let summary = p
+        .detection
+        .as_ref()
+        .map(|d| d.summary())
+        .unwrap_or_default();
+    let clear = p.detection.as_ref().is_none_or(|d| d.clear);
+    let named = p.order == RowOrder::Named;
+    let by_name = p.convention == ClassConvention::ClassName;
+    let on_order = move |ev: Event| {
+        let select: HtmlSelectElement = event_target(&ev);
+        on_reread.run(LoadOptions {
+            order: select.value().parse().ok(),
+            ..options
+        });
+    };
+    let on_convention = move |ev: Event| {
+        let select: HtmlSelectElement = event_target(&ev);
+        on_reread.run(LoadOptions {
+            convention: select.value().parse().ok(),
+            ..options
+        });
+    };
+    let choice = |value: &'static str, current: Option<&'static str>| {
+        view! { <option value=value selected=current == Some(value)>{value}</option> }
+    };
+    let order_now = options.order.map(RowOrder::as_str);
+    let convention_now = options.convention.map(ClassConvention::as_str);
+    view! {
+        <div class="reading" class:unclear=!clear data-testid="reading">
+            <h3>"How the file was read"</h3>
+            <p>
+                "Rows: " <strong data-testid="row-order">{p.order.as_str()}</strong>
+                " · classes: " <strong data-testid="class-convention">{p.convention.as_str()}</strong>
+            </p>
+            <p class="detection">{summary}</p>
+            <div class="override">
+                <label>
+                    "Row order "
+                    <select data-testid="order-select" disabled=named on:change=on_order>
+                        <option value="" selected=order_now.is_none()>"detected"</option>
+                        {choice("filename", order_now)}
+                        {choice("imagefolder", order_now)}
+                    </select>
+                </label>
+                <label>
+                    "Class numbers "
+                    <select data-testid="convention-select" disabled=by_name on:change=on_convention>
+                        <option value="" selected=convention_now.is_none()>"detected"</option>
+                        {choice("sorted-wnid", convention_now)}
+                        {choice("sorted-wnid-1based", convention_now)}
+                        {choice("tf-slim-1001", convention_now)}
+                        {choice("ilsvrc2012-id", convention_now)}
+                    </select>
+                </label>
+            </div>
+        </div>
+    }
+}
+
+/// Things the user should know about the file.
+#[component]
+fn Warnings(warnings: Vec<String>) -> impl IntoView {
+    (!warnings.is_empty()).then(|| {
+        view! {
+            <ul class="warnings" data-testid="warnings">
+                {warnings.into_iter().map(|w| view! { <li>{w}</li> }).collect_view()}
+            </ul>
+        }
+    })
+}
