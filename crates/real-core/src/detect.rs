@@ -127,8 +127,10 @@ pub struct Candidate {
     pub order: RowOrder,
     /// Class convention tried.
     pub convention: ClassConvention,
-    /// Top-1 agreement with the original labels under this reading.
-    pub original_top1: f64,
+    /// Share of rows whose first prediction is the original label under this reading.
+    /// Top-1 rather than top-5: top-5 lists often hold neighbouring classes (dog breeds sit
+    /// side by side in sorted order), which would blur an off-by-one convention.
+    pub agreement: f64,
 }
 
 /// How the reading was chosen.
@@ -157,11 +159,11 @@ impl Candidate {
 impl Detection {
     /// A sentence on how clear the choice was.
     pub fn summary(&self) -> String {
-        let pct = |c: &Candidate| format!("{:.2}%", 100.0 * c.original_top1);
+        let pct = |c: &Candidate| format!("{:.2}%", 100.0 * c.agreement);
         match (self.candidates.first(), self.candidates.get(1)) {
             (Some(best), Some(next)) => {
                 format!(
-                "{}: {} agreement with the original labels, against {} for the next reading ({}){}",
+                "{}: {} top-1 agreement with the original labels, against {} for the next reading ({}){}",
                 best.describe(),
                 pct(best),
                 pct(next),
@@ -170,7 +172,7 @@ impl Detection {
             )
             }
             (Some(best), None) => format!(
-                "{}: {} agreement with the original labels (the only reading {})",
+                "{}: {} top-1 agreement with the original labels (the only reading {})",
                 best.describe(),
                 pct(best),
                 if self.overridden {
@@ -348,7 +350,7 @@ pub fn resolve(
             .map(|(hits, _, _, order, convention)| Candidate {
                 order: *order,
                 convention: *convention,
-                original_top1: rate(*hits),
+                agreement: rate(*hits),
             })
             .collect(),
     };

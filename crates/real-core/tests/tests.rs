@@ -1,0 +1,8 @@
+//! Native integration tests of the evaluation core, one file per topic.
+
+mod data;
+mod detect;
+mod errors;
+mod formats;
+mod metrics;
+mod util;
