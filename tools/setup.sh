@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Installs what building and testing ReaL Explorer needs, from the package registries only,
+# and skips whatever is already there at the right version. Safe to run again.
+#   tools/setup.sh web    the page: wasm target, Trunk, wasm-bindgen CLI, wasm-opt
+#   tools/setup.sh test   the above, plus Chromium + chromedriver, Node tools, Python venv
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+NUMPY_VERSION=2.2.6
+want=${1:-test}
+
+say() { printf '[setup] %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+
+export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing Trunk $TRUNK_VERSION (a few minutes)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+# The CLI must match the wasm-bindgen crate in Cargo.lock exactly.
+bindgen_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" ]; then
+  say "installing wasm-bindgen-cli $bindgen_version"
+  # Not --locked: the registry lacks one of its pinned transitive crates.
+  cargo install wasm-bindgen-cli --version "$bindgen_version"
+fi
+
+# wasm-opt (npm binaryen) and, for tests, playwright-core; npm ci only when the lock changed.
+if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.setup-lock; then
+  say "installing Node tools (binaryen, playwright-core)"
+  npm ci --no-audit --no-fund
+  cp package-lock.json node_modules/.setup-lock
+fi
+
+[ "$want" = web ] && exit 0
+
+if ! have chromium || ! have chromedriver; then
+  say "installing Chromium and chromedriver from Debian"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+venv=target/venv
+if ! "$venv/bin/python" -c "import numpy, sys; sys.exit(numpy.__version__ != '$NUMPY_VERSION')" 2>/dev/null; then
+  say "creating the Python reference environment (numpy $NUMPY_VERSION)"
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "numpy==$NUMPY_VERSION"
+fi
