@@ -75,7 +75,7 @@ fn main() -> ExitCode {
         }
     }
     if !args.json && !results.is_empty() {
-        let _ = write!(out, "{}", output::table(&dataset, &results));
+        let _ = write!(out, "{}", output::table(&results));
     }
     if failed {
         ExitCode::from(2)

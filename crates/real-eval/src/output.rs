@@ -73,7 +73,7 @@ fn pct(a: Option<&Accuracy>) -> String {
 }
 
 /// A leaderboard, best ReaL top-1 first, then details for a single file.
-pub fn table(dataset: &Dataset, results: &[(String, Predictions, Report)]) -> String {
+pub fn table(results: &[(String, Predictions, Report)]) -> String {
     let mut order: Vec<usize> = (0..results.len()).collect();
     let key = |i: &usize| {
         results[*i]
@@ -141,7 +141,6 @@ pub fn table(dataset: &Dataset, results: &[(String, Predictions, Report)]) -> St
             "  top-1 on {} scored images ({} excluded): both {}, ReaL only {}, original only {}, neither {}",
             r.scored, r.excluded, r.split.both, r.split.real_only, r.split.original_only, r.split.neither
         );
-        let _ = dataset;
     }
     for (file, p, _) in results {
         for w in &p.warnings {
@@ -168,17 +167,22 @@ pub fn facts_text(f: &DatasetFacts) -> String {
         .map(|(n, c)| format!("{n}: {c}"))
         .collect::<Vec<_>>()
         .join(", ");
-    format!(
-        "images             {}\nclasses            {}\nexcluded (no label) {}\nscored             {}\nsingle label       {}\nmulti-label        {} ({by})\nReaL labels        {}\noriginal in ReaL   {}\noriginal not in ReaL {}\nReaL = {{original}}  {}\n",
-        f.images,
-        f.classes,
-        f.excluded,
-        f.scored,
-        f.single_label,
-        f.multi_label,
-        f.real_labels,
-        f.original_in_real,
-        f.original_not_in_real,
-        f.real_equals_original
-    )
+    let rows = [
+        ("images", f.images.to_string()),
+        ("classes", f.classes.to_string()),
+        ("excluded (no valid label)", f.excluded.to_string()),
+        ("scored", f.scored.to_string()),
+        ("single label", f.single_label.to_string()),
+        ("multi-label", format!("{} ({by})", f.multi_label)),
+        ("ReaL labels in all", f.real_labels.to_string()),
+        ("original label in ReaL set", f.original_in_real.to_string()),
+        (
+            "original label not in ReaL set",
+            f.original_not_in_real.to_string(),
+        ),
+        ("ReaL set = {original}", f.real_equals_original.to_string()),
+    ];
+    rows.iter()
+        .map(|(label, value)| format!("{label:<31} {value}\n"))
+        .collect()
 }
