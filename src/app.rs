@@ -1,6 +1,6 @@
 //! The page: load a predictions file, see ReaL beside original accuracy.
 
-use crate::load::{self, Evaluation, LoadError};
+use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::ui::{DatasetFactsPanel, DropZone, ResultsPanel};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -21,6 +21,7 @@ pub struct PageState {
 /// The whole page.
 #[component]
 pub fn App() -> impl IntoView {
+    let started = now_ms();
     let dataset = match Dataset::embedded() {
         Ok(dataset) => Arc::new(dataset),
         Err(error) => {
@@ -70,6 +71,7 @@ pub fn App() -> impl IntoView {
             }
         })
     };
+    let decode_ms = now_ms() - started;
     let facts = dataset.facts();
     view! {
         <header class="masthead">
@@ -82,7 +84,7 @@ pub fn App() -> impl IntoView {
         <main>
             <DropZone on_file=on_file busy=state.busy.read_only() error=state.error.read_only() />
             <ResultsPanel evaluation=state.evaluation.read_only() on_reread=on_reread />
-            <DatasetFactsPanel facts=facts />
+            <DatasetFactsPanel facts=facts decode_ms=decode_ms />
         </main>
         <footer>
             "ReaL labels: Beyer et al., “Are we done with ImageNet?” (2020), Apache-2.0. "

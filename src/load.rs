@@ -30,7 +30,8 @@ pub struct LoadError {
     pub message: String,
 }
 
-fn now_ms() -> f64 {
+/// Milliseconds on the page's clock.
+pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())

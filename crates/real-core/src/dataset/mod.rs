@@ -9,6 +9,7 @@ pub use facts::DatasetFacts;
 pub use names::NameMatch;
 
 use crate::ids::{ClassIndex, Ilsvrc2012Id, ImageId};
+use std::sync::OnceLock;
 
 /// The embedded data file, built by `tools/build_data.py` from pinned registry packages.
 pub static EMBEDDED: &[u8] = include_bytes!("../../../../assets/imagenet-val.bin");
@@ -37,9 +38,10 @@ pub struct Dataset {
     /// `real_labels[real_start[i]..real_start[i + 1]]` is image i's ReaL set.
     real_start: Vec<u32>,
     real_labels: Vec<ClassIndex>,
-    /// Images in ImageFolder order: sorted by (wnid folder, file name).
-    imagefolder: Vec<ImageId>,
-    names: names::NameIndex,
+    /// Images in ImageFolder order: sorted by (wnid folder, file name). Built on first use,
+    /// like the name index, so that opening the page decodes only what it shows.
+    imagefolder: OnceLock<Vec<ImageId>>,
+    names: OnceLock<names::NameIndex>,
 }
 
 impl Dataset {
@@ -67,19 +69,14 @@ impl Dataset {
                 *slot = ClassIndex(i as u16);
             }
         }
-        let mut imagefolder: Vec<ImageId> =
-            (0..original.len()).map(ImageId::from_position).collect();
-        // Stable sort keeps file-name order inside each wnid folder.
-        imagefolder.sort_by_key(|image| original[image.position()]);
-        let names = names::NameIndex::new(&classes);
         Self {
             classes,
             class_of_id,
             original,
             real_start,
             real_labels,
-            imagefolder,
-            names,
+            imagefolder: OnceLock::new(),
+            names: OnceLock::new(),
         }
     }
 
@@ -118,7 +115,12 @@ impl Dataset {
 
     /// The images in ImageFolder order (sorted by wnid folder, then file name).
     pub fn imagefolder_order(&self) -> &[ImageId] {
-        &self.imagefolder
+        self.imagefolder.get_or_init(|| {
+            let mut order: Vec<ImageId> = self.images().collect();
+            // Stable sort keeps file-name order inside each wnid folder.
+            order.sort_by_key(|image| self.original[image.position()]);
+            order
+        })
     }
 
     /// Every image in filename order.
@@ -129,7 +131,9 @@ impl Dataset {
     /// Looks a class up by a name as files write it: the short name, the full lemma text, one
     /// lemma, or the wnid; case and surrounding space do not matter.
     pub fn class_by_name(&self, name: &str) -> NameMatch {
-        self.names.find(name)
+        self.names
+            .get_or_init(|| names::NameIndex::new(&self.classes))
+            .find(name)
     }
 
     /// The facts the ReaL paper's data must reproduce.
