@@ -381,8 +381,10 @@ pub fn resolve(
         classes,
         scores: raw.scores,
         warnings,
+        row_of_image: Vec::new(),
     };
     drop_repeats(&mut predictions);
+    predictions.index_rows();
     if predictions.len() < dataset.image_count() {
         let note = match predictions.order {
                 RowOrder::Named => format!(

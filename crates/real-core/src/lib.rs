@@ -5,6 +5,7 @@
 //! class convention when a file does not say, and computes ReaL and original metrics.
 //! It has no web dependencies: the page and the `real-eval` command are thin callers.
 
+pub mod cases;
 pub mod dataset;
 pub mod detect;
 pub mod error;
@@ -12,7 +13,9 @@ pub mod formats;
 pub mod ids;
 pub mod interval;
 pub mod metrics;
+pub mod pairs;
 pub mod predictions;
+pub mod view;
 
 pub use dataset::{Dataset, DatasetFacts};
 pub use detect::{ClassConvention, Detection, LoadOptions, RowOrder};
@@ -20,6 +23,7 @@ pub use error::ParseError;
 pub use ids::{ClassIndex, Ilsvrc2012Id, ImageId, RowIndex};
 pub use metrics::Report;
 pub use predictions::Predictions;
+pub use view::{Page, View};
 
 /// Reads a predictions file and evaluates it: the one call the page and `real-eval` make.
 pub fn evaluate(

@@ -24,7 +24,8 @@ pub struct Accuracy {
 }
 
 impl Accuracy {
-    fn new(correct: usize, total: usize) -> Self {
+    /// `correct` out of `total`, with its fraction and interval.
+    pub fn new(correct: usize, total: usize) -> Self {
         Self {
             correct,
             total,

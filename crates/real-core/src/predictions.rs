@@ -27,6 +27,8 @@ pub struct Predictions {
     pub scores: Option<Vec<f32>>,
     /// Things the user should know: ambiguous names, repeated rows, a partial file.
     pub warnings: Vec<String>,
+    /// `row_of_image[image.position()]` is the image's kept row, or `u32::MAX`.
+    pub(crate) row_of_image: Vec<u32>,
 }
 
 impl Predictions {
@@ -43,6 +45,24 @@ impl Predictions {
     /// The best-first predictions of one kept row.
     pub fn top(&self, row: usize) -> &[Option<ClassIndex>] {
         &self.classes[row * self.k..(row + 1) * self.k]
+    }
+
+    /// The kept row of an image, if the file covers it.
+    pub fn row_of(&self, image: ImageId) -> Option<usize> {
+        self.row_of_image
+            .get(image.position())
+            .filter(|r| **r != u32::MAX)
+            .map(|r| *r as usize)
+    }
+
+    /// Fills the image → row index; called once the kept rows are final.
+    pub(crate) fn index_rows(&mut self) {
+        self.row_of_image = vec![u32::MAX; ImageId::COUNT];
+        for (row, image) in self.images.iter().enumerate() {
+            if let Some(slot) = self.row_of_image.get_mut(image.position()) {
+                *slot = row as u32;
+            }
+        }
     }
 
     /// The scores of one kept row, when the file has them.

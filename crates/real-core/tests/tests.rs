@@ -3,6 +3,8 @@
 mod data;
 mod detect;
 mod errors;
+mod explore;
 mod formats;
 mod metrics;
 mod util;
+mod view;

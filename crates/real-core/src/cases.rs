@@ -1,0 +1,178 @@
+//! Selecting and ordering cases (images) for the browser, over all 50,000 images.
+
+use crate::dataset::Dataset;
+use crate::ids::{ClassIndex, ImageId};
+use crate::metrics::{outcome, Outcome};
+use crate::predictions::Predictions;
+use std::str::FromStr;
+
+/// How many ReaL labels an image has.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LabelCount {
+    /// Exactly n labels; 0 is "no valid label".
+    Exactly(u8),
+    /// n labels or more.
+    AtLeast(u8),
+}
+
+impl LabelCount {
+    fn admits(self, n: usize) -> bool {
+        match self {
+            LabelCount::Exactly(k) => n == usize::from(k),
+            LabelCount::AtLeast(k) => n >= usize::from(k),
+        }
+    }
+}
+
+/// Which cases to show. Every field narrows the selection; the default shows all images.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct CaseFilter {
+    /// Four-way outcome of the model's top-1 (needs predictions).
+    pub outcome: Option<Outcome>,
+    /// Only scored images whose original label is not in the ReaL set (4,673).
+    pub original_not_in_real: bool,
+    /// Number of ReaL labels (`Exactly(0)`: no valid label, 3,163; `AtLeast(2)`: 7,443).
+    pub labels: Option<LabelCount>,
+    /// Original label is this class.
+    pub original: Option<ClassIndex>,
+    /// ReaL set holds this class.
+    pub real: Option<ClassIndex>,
+    /// The model's top-1 is this class (needs predictions).
+    pub predicted: Option<ClassIndex>,
+    /// The image involves either class of this pair: as original label, in the ReaL set, or
+    /// as the model's top-1.
+    pub pair: Option<(ClassIndex, ClassIndex)>,
+}
+
+impl CaseFilter {
+    /// Whether the filter asks about the model, and so needs predictions.
+    pub fn needs_predictions(&self) -> bool {
+        self.outcome.is_some() || self.predicted.is_some()
+    }
+}
+
+/// Order of the cases.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum CaseSort {
+    /// By image number.
+    #[default]
+    Image,
+    /// Most confident top-1 first.
+    ConfidenceHigh,
+    /// Least confident top-1 first.
+    ConfidenceLow,
+}
+
+impl CaseSort {
+    /// The name in links.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseSort::Image => "image",
+            CaseSort::ConfidenceHigh => "confidence",
+            CaseSort::ConfidenceLow => "-confidence",
+        }
+    }
+}
+
+impl FromStr for CaseSort {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        [
+            CaseSort::Image,
+            CaseSort::ConfidenceHigh,
+            CaseSort::ConfidenceLow,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+        .ok_or(())
+    }
+}
+
+/// One selected image and, when predictions cover it, its row.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Case {
+    /// The image.
+    pub image: ImageId,
+    /// Its row among the kept predictions.
+    pub row: Option<usize>,
+}
+
+/// The cases a filter selects, in the requested order. Without predictions, filters on the
+/// model select nothing and confidence order falls back to image order.
+pub fn select(
+    dataset: &Dataset,
+    predictions: Option<&Predictions>,
+    filter: &CaseFilter,
+    sort: CaseSort,
+) -> Vec<Case> {
+    if filter.needs_predictions() && predictions.is_none() {
+        return Vec::new();
+    }
+    let mut cases: Vec<Case> = dataset
+        .images()
+        .filter_map(|image| {
+            let row = predictions.and_then(|p| p.row_of(image));
+            admits(dataset, predictions, filter, image, row).then_some(Case { image, row })
+        })
+        .collect();
+    let score = |case: &Case| -> f32 {
+        match (predictions, case.row) {
+            (Some(p), Some(row)) => p
+                .top_scores(row)
+                .and_then(|s| s.first().copied())
+                .unwrap_or(f32::NEG_INFINITY),
+            _ => f32::NEG_INFINITY,
+        }
+    };
+    let has_scores = predictions.is_some_and(|p| p.scores.is_some());
+    match sort {
+        CaseSort::Image => {}
+        _ if !has_scores => {}
+        // Stable sorts keep image order among equal scores.
+        CaseSort::ConfidenceHigh => cases.sort_by(|a, b| score(b).total_cmp(&score(a))),
+        CaseSort::ConfidenceLow => cases.sort_by(|a, b| score(a).total_cmp(&score(b))),
+    }
+    cases
+}
+
+fn admits(
+    dataset: &Dataset,
+    predictions: Option<&Predictions>,
+    f: &CaseFilter,
+    image: ImageId,
+    row: Option<usize>,
+) -> bool {
+    let real = dataset.real_labels(image);
+    let original = dataset.original_label(image);
+    if f.original_not_in_real && (real.is_empty() || real.contains(&original)) {
+        return false;
+    }
+    if f.labels.is_some_and(|l| !l.admits(real.len())) {
+        return false;
+    }
+    if f.original.is_some_and(|c| c != original) || f.real.is_some_and(|c| !real.contains(&c)) {
+        return false;
+    }
+    let top1 = match (predictions, row) {
+        (Some(p), Some(row)) => p.top(row).first().copied().flatten(),
+        _ => None,
+    };
+    if f.needs_predictions() && row.is_none() {
+        return false;
+    }
+    if f.predicted.is_some_and(|c| top1 != Some(c)) {
+        return false;
+    }
+    if let (Some(wanted), Some(p), Some(row)) = (f.outcome, predictions, row) {
+        if outcome(dataset, p, row) != wanted {
+            return false;
+        }
+    }
+    if let Some((a, b)) = f.pair {
+        let involves = |c: ClassIndex| original == c || real.contains(&c) || top1 == Some(c);
+        if !involves(a) && !involves(b) {
+            return false;
+        }
+    }
+    true
+}

@@ -1,0 +1,417 @@
+//! The URL is the view: everything a shareable link needs, as one struct with `Display` and
+//! `FromStr` over a query string (`?page=cases&outcome=real-only&image=42`).
+//!
+//! A query string keeps links working on any static host under any sub-path: the page is
+//! always the same `index.html`, and a hard reload sends the same request.
+
+use crate::cases::{CaseFilter, CaseSort, LabelCount};
+use crate::detect::{ClassConvention, RowOrder};
+use crate::ids::{ClassIndex, ImageId};
+use crate::metrics::Outcome;
+use std::fmt;
+use std::str::FromStr;
+
+/// The pages of the explorer.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Page {
+    /// Headline figures, split, settings, per-class table.
+    #[default]
+    Overview,
+    /// The case browser.
+    Cases,
+    /// One image.
+    Image,
+    /// Duplicate class pairs.
+    Pairs,
+    /// Multi-object images.
+    Multi,
+}
+
+impl Page {
+    /// The name in links.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Page::Overview => "overview",
+            Page::Cases => "cases",
+            Page::Image => "image",
+            Page::Pairs => "pairs",
+            Page::Multi => "multi",
+        }
+    }
+
+    const ALL: [Page; 5] = [
+        Page::Overview,
+        Page::Cases,
+        Page::Image,
+        Page::Pairs,
+        Page::Multi,
+    ];
+}
+
+/// A prediction carried by a link, so the receiver sees the case without the file.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SharedPrediction {
+    /// The predicted class.
+    pub class: ClassIndex,
+    /// The model's score, when the file had one.
+    pub score: Option<f32>,
+}
+
+/// Everything a view shows, as a link holds it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct View {
+    /// Which page.
+    pub page: Page,
+    /// Case filters.
+    pub filter: CaseFilter,
+    /// Case order.
+    pub sort: CaseSort,
+    /// The selected image.
+    pub image: Option<ImageId>,
+    /// The model's name (its file name), for a shared image.
+    pub model: Option<String>,
+    /// The model's top-k for the selected image, for a receiver without the file.
+    pub top: Vec<SharedPrediction>,
+    /// Where the predictions were loaded from, when they came from a URL.
+    pub predictions: Option<String>,
+    /// A row order imposed on the file.
+    pub order: Option<RowOrder>,
+    /// A class convention imposed on the file.
+    pub classes: Option<ClassConvention>,
+}
+
+/// A parameter of a link that could not be understood.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ViewError {
+    /// The parameter's name.
+    pub key: String,
+    /// Its value as given.
+    pub value: String,
+    /// What was expected.
+    pub expected: &'static str,
+}
+
+impl fmt::Display for ViewError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the link's '{}={}' was not understood: expected {}",
+            self.key, self.value, self.expected
+        )
+    }
+}
+
+impl std::error::Error for ViewError {}
+
+impl fmt::Display for View {
+    /// The query string, starting with `?` (or empty for the default view).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut params: Vec<(&str, String)> = Vec::new();
+        if self.page != Page::Overview {
+            params.push(("page", self.page.as_str().into()));
+        }
+        let filter = &self.filter;
+        if let Some(outcome) = filter.outcome {
+            params.push(("outcome", outcome_name(outcome).into()));
+        }
+        if filter.original_not_in_real {
+            params.push(("changed", "1".into()));
+        }
+        if let Some(labels) = filter.labels {
+            params.push(("labels", labels.to_string()));
+        }
+        for (key, class) in [
+            ("original", filter.original),
+            ("real", filter.real),
+            ("predicted", filter.predicted),
+        ] {
+            if let Some(class) = class {
+                params.push((key, class.to_string()));
+            }
+        }
+        if let Some((a, b)) = filter.pair {
+            params.push(("pair", format!("{a}-{b}")));
+        }
+        if self.sort != CaseSort::Image {
+            params.push(("sort", self.sort.as_str().into()));
+        }
+        if let Some(image) = self.image {
+            params.push(("image", image.0.to_string()));
+        }
+        if let Some(model) = &self.model {
+            params.push(("model", model.clone()));
+        }
+        if !self.top.is_empty() {
+            let top = self
+                .top
+                .iter()
+                .map(|p| match p.score {
+                    Some(s) => format!("{}:{}", p.class, format_score(s)),
+                    None => p.class.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(",");
+            params.push(("top", top));
+        }
+        if let Some(url) = &self.predictions {
+            params.push(("predictions", url.clone()));
+        }
+        if let Some(order) = self.order {
+            params.push(("order", order.as_str().into()));
+        }
+        if let Some(classes) = self.classes {
+            params.push(("classes", classes.as_str().into()));
+        }
+        for (i, (key, value)) in params.iter().enumerate() {
+            write!(
+                f,
+                "{}{key}={}",
+                if i == 0 { '?' } else { '&' },
+                encode(value)
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// Scores with 4 significant digits keep links short and still tell 0.61 from 0.60.
+fn format_score(score: f32) -> String {
+    let text = format!("{score:.4}");
+    let trimmed = text.trim_end_matches('0').trim_end_matches('.');
+    if trimmed.is_empty() || trimmed == "-" {
+        "0".into()
+    } else {
+        trimmed.into()
+    }
+}
+
+fn outcome_name(outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Both => "both",
+        Outcome::RealOnly => "real-only",
+        Outcome::OriginalOnly => "original-only",
+        Outcome::Neither => "neither",
+        Outcome::Excluded => "excluded",
+    }
+}
+
+fn parse_outcome(s: &str) -> Option<Outcome> {
+    [
+        Outcome::Both,
+        Outcome::RealOnly,
+        Outcome::OriginalOnly,
+        Outcome::Neither,
+        Outcome::Excluded,
+    ]
+    .into_iter()
+    .find(|o| outcome_name(*o) == s)
+}
+
+fn parse_class(s: &str) -> Option<ClassIndex> {
+    ClassIndex::new(s.parse().ok()?)
+}
+
+impl View {
+    /// Reads a link, keeping what it understands: each parameter that fails is left out and
+    /// reported, so a damaged link opens the nearest sensible view with a notice.
+    pub fn parse_lenient(query: &str) -> (View, Vec<ViewError>) {
+        let mut view = View::default();
+        let mut errors = Vec::new();
+        let query = query.strip_prefix('?').unwrap_or(query);
+        for part in query.split('&').filter(|p| !p.is_empty()) {
+            let (key, value) = part.split_once('=').unwrap_or((part, ""));
+            let key = decode(key);
+            let value = decode(value);
+            if let Err(expected) = view.apply(&key, &value) {
+                errors.push(ViewError {
+                    key,
+                    value,
+                    expected,
+                });
+            }
+        }
+        // An image page needs an image; without one the case list is the nearest view.
+        if view.page == Page::Image && view.image.is_none() {
+            view.page = Page::Cases;
+            errors.push(ViewError {
+                key: "page".into(),
+                value: "image".into(),
+                expected: "an image=N beside page=image",
+            });
+        }
+        (view, errors)
+    }
+
+    fn apply(&mut self, key: &str, value: &str) -> Result<(), &'static str> {
+        let f = &mut self.filter;
+        match key {
+            "page" => {
+                self.page = Page::ALL
+                    .into_iter()
+                    .find(|p| p.as_str() == value)
+                    .ok_or("overview, cases, image, pairs or multi")?
+            }
+            "outcome" => {
+                f.outcome = Some(
+                    parse_outcome(value)
+                        .ok_or("both, real-only, original-only, neither or excluded")?,
+                )
+            }
+            "changed" => f.original_not_in_real = matches!(value, "1" | "true" | ""),
+            "labels" => {
+                f.labels = Some(
+                    value
+                        .parse()
+                        .map_err(|_| "a label count such as 0, 2 or 2+")?,
+                )
+            }
+            "original" => f.original = Some(parse_class(value).ok_or("a class index 0..999")?),
+            "real" => f.real = Some(parse_class(value).ok_or("a class index 0..999")?),
+            "predicted" => f.predicted = Some(parse_class(value).ok_or("a class index 0..999")?),
+            "pair" => {
+                let (a, b) = value
+                    .split_once('-')
+                    .ok_or("two class indices such as 836-837")?;
+                let (a, b) = (
+                    parse_class(a).ok_or("two class indices such as 836-837")?,
+                    parse_class(b).ok_or("two class indices such as 836-837")?,
+                );
+                if a == b {
+                    return Err("two different classes");
+                }
+                f.pair = Some((a.min(b), a.max(b)));
+            }
+            "sort" => {
+                self.sort = value
+                    .parse()
+                    .map_err(|_| "image, confidence or -confidence")?
+            }
+            "image" => {
+                self.image = Some(
+                    value
+                        .parse()
+                        .ok()
+                        .and_then(ImageId::new)
+                        .ok_or("an image number 1..50000")?,
+                )
+            }
+            "model" => self.model = Some(value.chars().take(200).collect()),
+            "top" => {
+                self.top = value
+                    .split(',')
+                    .filter(|p| !p.is_empty())
+                    .take(crate::formats::MAX_K)
+                    .map(|p| {
+                        let (class, score) = match p.split_once(':') {
+                            Some((c, s)) => {
+                                (c, Some(s.parse::<f32>().ok().filter(|s| s.is_finite())?))
+                            }
+                            None => (p, None),
+                        };
+                        Some(SharedPrediction {
+                            class: parse_class(class)?,
+                            score,
+                        })
+                    })
+                    .collect::<Option<Vec<_>>>()
+                    .ok_or("class indices with optional scores, such as 65:0.61,219:0.1")?
+            }
+            "predictions" => {
+                if !(value.starts_with("https://") || value.starts_with("http://")) {
+                    return Err("an http(s) URL");
+                }
+                self.predictions = Some(value.into())
+            }
+            "order" => self.order = Some(value.parse().map_err(|_| "filename or imagefolder")?),
+            "classes" => {
+                self.classes = Some(value.parse().map_err(|_| {
+                    "sorted-wnid, sorted-wnid-1based, tf-slim-1001 or ilsvrc2012-id"
+                })?)
+            }
+            _ => return Err("no such parameter"),
+        }
+        Ok(())
+    }
+}
+
+impl FromStr for View {
+    type Err = ViewError;
+
+    /// Strict reading: the first parameter that is not understood is an error.
+    fn from_str(query: &str) -> Result<Self, ViewError> {
+        let (view, mut errors) = View::parse_lenient(query);
+        if errors.is_empty() {
+            Ok(view)
+        } else {
+            Err(errors.remove(0))
+        }
+    }
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        match byte {
+            b'A'..=b'Z'
+            | b'a'..=b'z'
+            | b'0'..=b'9'
+            | b'-'
+            | b'.'
+            | b'_'
+            | b'~'
+            | b':'
+            | b','
+            | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Decodes percent-escapes and `+` as space; invalid escapes are kept as written.
+pub fn decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                match std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok())
+                {
+                    Some(b) => {
+                        out.push(b);
+                        i += 3;
+                        continue;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl fmt::Display for LabelCount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LabelCount::Exactly(n) => write!(f, "{n}"),
+            LabelCount::AtLeast(n) => write!(f, "{n}+"),
+        }
+    }
+}
+
+impl FromStr for LabelCount {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        match s.strip_suffix('+') {
+            Some(n) => n.parse().map(LabelCount::AtLeast).map_err(|_| ()),
+            None => s.parse().map(LabelCount::Exactly).map_err(|_| ()),
+        }
+    }
+}

@@ -1,0 +1,146 @@
+//! Links: every view survives Display → FromStr; damaged links open the nearest view.
+
+use real_core::cases::{CaseFilter, CaseSort, LabelCount};
+use real_core::metrics::Outcome;
+use real_core::view::SharedPrediction;
+use real_core::{ClassConvention, ClassIndex, ImageId, Page, RowOrder, View};
+
+fn views() -> Vec<View> {
+    vec![
+        View::default(),
+        View {
+            page: Page::Cases,
+            filter: CaseFilter {
+                outcome: Some(Outcome::RealOnly),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+        View {
+            page: Page::Cases,
+            filter: CaseFilter {
+                original_not_in_real: true,
+                labels: Some(LabelCount::AtLeast(2)),
+                original: Some(ClassIndex(0)),
+                real: Some(ClassIndex(999)),
+                predicted: Some(ClassIndex(517)),
+                pair: Some((ClassIndex(836), ClassIndex(837))),
+                outcome: Some(Outcome::Excluded),
+            },
+            sort: CaseSort::ConfidenceLow,
+            ..Default::default()
+        },
+        View {
+            page: Page::Image,
+            image: Some(ImageId(50_000)),
+            model: Some("resnet50 (tv) & friends/ü.npy".into()),
+            top: vec![
+                SharedPrediction {
+                    class: ClassIndex(65),
+                    score: Some(0.6016),
+                },
+                SharedPrediction {
+                    class: ClassIndex(219),
+                    score: None,
+                },
+            ],
+            predictions: Some("https://example.org/preds?x=1&y=2#frag".into()),
+            order: Some(RowOrder::Imagefolder),
+            classes: Some(ClassConvention::TfSlim1001),
+            ..Default::default()
+        },
+        View {
+            page: Page::Pairs,
+            ..Default::default()
+        },
+        View {
+            page: Page::Multi,
+            filter: CaseFilter {
+                labels: Some(LabelCount::Exactly(3)),
+                ..Default::default()
+            },
+            ..Default::default()
+        },
+    ]
+}
+
+#[test]
+fn every_view_round_trips() {
+    for view in views() {
+        let link = view.to_string();
+        let back: View = link.parse().unwrap_or_else(|e| panic!("{link}: {e}"));
+        assert_eq!(back, view, "{link}");
+    }
+    assert_eq!(View::default().to_string(), "");
+}
+
+#[test]
+fn links_read_as_documented() {
+    let view: View = "?page=cases&outcome=real-only&labels=2%2B&pair=837-836&sort=confidence"
+        .parse()
+        .unwrap();
+    assert_eq!(view.page, Page::Cases);
+    assert_eq!(view.filter.outcome, Some(Outcome::RealOnly));
+    assert_eq!(view.filter.labels, Some(LabelCount::AtLeast(2)));
+    assert_eq!(
+        view.filter.pair,
+        Some((ClassIndex(836), ClassIndex(837))),
+        "pairs are stored in order"
+    );
+    assert_eq!(view.sort, CaseSort::ConfidenceHigh);
+    let view: View = "page=image&image=7&top=65:0.5,3&model=my+model"
+        .parse()
+        .unwrap();
+    assert_eq!(view.image, Some(ImageId(7)));
+    assert_eq!(view.model.as_deref(), Some("my model"));
+    assert_eq!(
+        view.top[1],
+        SharedPrediction {
+            class: ClassIndex(3),
+            score: None
+        }
+    );
+}
+
+#[test]
+fn bad_parameters_are_rejected_strictly_and_forgiven_leniently() {
+    let rejected = [
+        "?page=nowhere",
+        "?outcome=sometimes",
+        "?labels=many",
+        "?original=1000",
+        "?real=-1",
+        "?pair=5",
+        "?pair=5-5",
+        "?sort=random",
+        "?image=0",
+        "?image=50001",
+        "?top=65:abc",
+        "?top=1000",
+        "?predictions=javascript:alert(1)",
+        "?order=sideways",
+        "?classes=0based",
+        "?unknown=1",
+        "?page=image",
+    ];
+    for link in rejected {
+        assert!(link.parse::<View>().is_err(), "{link} should be rejected");
+        let (view, errors) = View::parse_lenient(link);
+        assert!(!errors.is_empty(), "{link}");
+        assert_ne!(
+            view.page,
+            Page::Image,
+            "{link}: no image page without an image"
+        );
+    }
+    // The nearest sensible view keeps what was understood.
+    let (view, errors) = View::parse_lenient("?page=image&outcome=sometimes&original=3");
+    assert_eq!(view.page, Page::Cases);
+    assert_eq!(view.filter.original, Some(ClassIndex(3)));
+    assert_eq!(errors.len(), 2);
+    assert!(errors[0].to_string().contains("'outcome=sometimes'"));
+    // Forgiven: empty parts, a leading '?', percent escapes, '+' for space, a bad escape.
+    let (view, errors) = View::parse_lenient("?&&page=cases&&model=a%20b+c%zz");
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(view.model.as_deref(), Some("a b c%zz"));
+}
