@@ -1,7 +1,9 @@
 //! ReaL Explorer's web page: a thin Leptos face over `real-core`.
 
 pub mod app;
+pub mod images;
 pub mod load;
+pub mod state;
 pub mod text;
 pub mod ui;
 

@@ -2,6 +2,7 @@
 
 use real_core::{Dataset, LoadOptions, ParseError, Predictions, Report};
 use std::sync::Arc;
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// A predictions file that was read and evaluated.
@@ -38,18 +39,73 @@ pub fn now_ms() -> f64 {
         .unwrap_or_default()
 }
 
-/// Reads a browser `File` into memory.
-pub async fn read_file(file: &web_sys::File) -> Result<Vec<u8>, LoadError> {
-    let buffer = JsFuture::from(file.array_buffer())
+/// Bytes read per step: small enough for a smooth progress bar, large enough to be fast.
+const READ_CHUNK: f64 = 16.0 * 1024.0 * 1024.0;
+
+/// Reads a browser `File` into memory in slices, telling `progress` the fraction read.
+pub async fn read_file(file: &web_sys::File, progress: impl Fn(f64)) -> Result<Vec<u8>, LoadError> {
+    let size = file.size();
+    let fail = |e: wasm_bindgen::JsValue| LoadError {
+        file_name: file.name(),
+        message: format!(
+            "the browser could not read the file: {}",
+            e.as_string().unwrap_or_else(|| format!("{e:?}"))
+        ),
+    };
+    let mut bytes = Vec::with_capacity(size as usize);
+    let mut at = 0f64;
+    while at < size {
+        let end = (at + READ_CHUNK).min(size);
+        let slice = file.slice_with_f64_and_f64(at, end).map_err(fail)?;
+        let buffer = JsFuture::from(slice.array_buffer()).await.map_err(fail)?;
+        let chunk = js_sys::Uint8Array::new(&buffer);
+        let start = bytes.len();
+        bytes.resize(start + chunk.length() as usize, 0);
+        chunk.copy_to(&mut bytes[start..]);
+        at = end;
+        progress(at / size);
+    }
+    Ok(bytes)
+}
+
+/// Downloads predictions named by a link.
+pub async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
+    let fail = |message: String| LoadError {
+        file_name: url.to_string(),
+        message,
+    };
+    let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
+    let response = JsFuture::from(window.fetch_with_str(url))
         .await
-        .map_err(|e| LoadError {
-            file_name: file.name(),
-            message: format!(
-                "the browser could not read the file: {}",
-                e.as_string().unwrap_or_else(|| format!("{e:?}"))
-            ),
-        })?;
+        .map_err(|_| fail("the download failed (network error, or the host does not allow cross-origin requests)".into()))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| fail("no response".into()))?;
+    if !response.ok() {
+        return Err(fail(format!(
+            "the host answered {} {}",
+            response.status(),
+            response.status_text()
+        )));
+    }
+    let buffer = JsFuture::from(
+        response
+            .array_buffer()
+            .map_err(|_| fail("the body could not be read".into()))?,
+    )
+    .await
+    .map_err(|_| fail("the body could not be read".into()))?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+/// Waits for the next animation frame, so that a progress message paints before a long step.
+pub async fn next_frame() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.request_animation_frame(&resolve);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
 }
 
 /// Evaluates bytes with the core.

@@ -1,20 +1,19 @@
-//! Where a predictions file comes in: drop it or pick it.
+//! Where a predictions file comes in: drop it or pick it. Progress and errors show here.
 
-use crate::load::LoadError;
+use crate::state::Explorer;
 use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
 
-/// A drop zone around a file input. Errors show here, next to where the user acted.
+/// A drop zone around a file input.
 #[component]
 pub fn DropZone(
     /// Called with the file the user dropped or picked.
     on_file: Callback<web_sys::File>,
-    /// The name of the file being read, while it is read.
-    busy: ReadSignal<Option<String>>,
-    /// The last failed load.
-    error: ReadSignal<Option<LoadError>>,
+    /// Stops the load under way.
+    on_cancel: Callback<()>,
 ) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
     let hovering = RwSignal::new(false);
     let on_change = move |ev: Event| {
         let input: HtmlInputElement = event_target(&ev);
@@ -34,6 +33,20 @@ pub fn DropZone(
         {
             on_file.run(file);
         }
+    };
+    let progress = move || {
+        explorer.progress.get().map(|p| {
+            let percent = p.fraction.map(|f| format!("{:.0}%", 100.0 * f));
+            view! {
+                <div class="progress" data-testid="load-status">
+                    <span>{format!("{} {}… {}", p.stage, p.name, percent.clone().unwrap_or_default())}</span>
+                    <div class="track" class:indeterminate=p.fraction.is_none()>
+                        <div class="done" style=format!("width: {:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
+                    </div>
+                    <button data-testid="cancel-load" on:click=move |_| on_cancel.run(())>"cancel"</button>
+                </div>
+            }
+        })
     };
     view! {
         <section
@@ -56,9 +69,10 @@ pub fn DropZone(
                 "Hugging Face pipeline JSON · “file index” lines · devkit submissions. "
                 "Row order and class numbering are detected."
             </p>
-            {move || busy.get().map(|name| view! { <p class="status" data-testid="load-status">"Reading " {name} "…"</p> })}
+            {progress}
             {move || {
-                error
+                explorer
+                    .error
                     .get()
                     .map(|e| {
                         view! {

@@ -1,9 +1,23 @@
-//! Page components, one file each.
+//! Page components, a file (or folder) per feature.
 
+mod cases;
+mod chips;
 mod drop_zone;
 mod facts;
+mod image_page;
+mod image_source;
+mod link;
+mod nav;
+mod pairs;
+mod per_class;
 mod results;
+mod thumb;
 
+pub use cases::CasesPage;
 pub use drop_zone::DropZone;
 pub use facts::DatasetFactsPanel;
+pub use image_page::ImagePage;
+pub use image_source::ImageSourcePanel;
+pub use nav::{NavBar, Notices};
+pub use pairs::PairsPage;
 pub use results::ResultsPanel;

@@ -2,10 +2,13 @@
 
 use crate::load::Evaluation;
 use crate::text::{count, percent, size};
+use crate::ui::link::Link;
+use crate::ui::per_class::PerClassTable;
 use leptos::ev::Event;
 use leptos::prelude::*;
-use real_core::metrics::{Accuracy, FourWaySplit};
-use real_core::{ClassConvention, LoadOptions, RowOrder};
+use real_core::cases::CaseFilter;
+use real_core::metrics::{Accuracy, FourWaySplit, Outcome};
+use real_core::{ClassConvention, LoadOptions, Page, RowOrder, View};
 use web_sys::HtmlSelectElement;
 
 /// Everything about the current evaluation; nothing before a file is loaded.
@@ -43,6 +46,7 @@ pub fn ResultsPanel(
                     <Split split=r.split scored=r.scored />
                     <Reading evaluation=e.clone() on_reread=on_reread />
                     <Warnings warnings=p.warnings.clone() />
+                    <PerClassTable report=r.clone() />
                 </section>
             }
         })
@@ -81,7 +85,16 @@ fn Figure(
     }
 }
 
-/// The four-way split of top-1 on scored images, as a bar.
+fn outcome_of(key: &str) -> Outcome {
+    match key {
+        "both" => Outcome::Both,
+        "real-only" => Outcome::RealOnly,
+        "original-only" => Outcome::OriginalOnly,
+        _ => Outcome::Neither,
+    }
+}
+
+/// The four-way split of top-1 on scored images, as a bar; each part opens its cases.
 #[component]
 fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
     let parts = [
@@ -90,7 +103,7 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
         ("original-only", "Original only", split.original_only),
         ("neither", "Neither", split.neither),
     ];
-    let share = |n: usize| {
+    let share = move |n: usize| {
         if scored == 0 {
             0.0
         } else {
@@ -98,26 +111,48 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
         }
     };
     let bar = parts
-        .iter()
+        .into_iter()
         .map(|(key, label, n)| {
+            let width = format!("width: {:.3}%", share(n));
+            let text = format!("{label}: {} ({:.2}%): open these cases", count(n), share(n));
+            let to = View {
+                page: Page::Cases,
+                filter: CaseFilter {
+                    outcome: Some(outcome_of(key)),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
             view! {
-                <div
-                    class=format!("segment {key}")
-                    style=format!("width: {:.3}%", share(*n))
-                    title=format!("{label}: {} ({:.2}%)", count(*n), share(*n))
-                ></div>
+                <Link to=to class=format!("segment {key}") style=width>
+                    <span class="sr">{text}</span>
+                </Link>
             }
         })
         .collect_view();
     let legend = parts
-        .iter()
+        .into_iter()
         .map(|(key, label, n)| {
+            let swatch = format!("swatch {key}");
+            let testid = format!("split-{key}");
+            let figure = count(n);
+            let share_text = format!(" ({:.2}%)", share(n));
+            let to = View {
+                page: Page::Cases,
+                filter: CaseFilter {
+                    outcome: Some(outcome_of(key)),
+                    ..Default::default()
+                },
+                ..Default::default()
+            };
             view! {
                 <li>
-                    <span class=format!("swatch {key}")></span>
-                    {*label} ": "
-                    <strong data-testid=format!("split-{key}")>{count(*n)}</strong>
-                    {format!(" ({:.2}%)", share(*n))}
+                    <Link to=to class=format!("split-link {key}")>
+                        <span class=swatch></span>
+                        {label} ": "
+                        <strong data-testid=testid>{figure}</strong>
+                        {share_text}
+                    </Link>
                 </li>
             }
         })

@@ -1,0 +1,140 @@
+//! What the whole page shares: one small `Copy` struct of signals, provided as context.
+
+use crate::images::ImageSource;
+use crate::load::{Evaluation, LoadError};
+use leptos::prelude::*;
+use real_core::cases::{self, Case};
+use real_core::pairs::{self, Pair};
+use real_core::{Dataset, View};
+use std::sync::Arc;
+
+/// The page's shared state.
+#[derive(Clone, Copy)]
+pub struct Explorer {
+    /// The embedded data, decoded once.
+    pub dataset: StoredValue<Arc<Dataset>>,
+    /// The view on screen; the URL mirrors it.
+    pub view: RwSignal<View>,
+    /// The evaluation on screen; kept when a later load fails.
+    pub evaluation: RwSignal<Option<Evaluation>>,
+    /// The last failed load.
+    pub error: RwSignal<Option<LoadError>>,
+    /// Progress of a load under way.
+    pub progress: RwSignal<Option<Progress>>,
+    /// Things a link or a load could not do, shown until dismissed.
+    pub notices: RwSignal<Vec<String>>,
+    /// Where images come from.
+    pub images: RwSignal<ImageSource, LocalStorage>,
+    /// Ranked class pairs, computed on first use.
+    pub pairs: StoredValue<Option<Arc<Vec<Pair>>>>,
+    /// The cases of the current filter and sort.
+    pub cases: Memo<Arc<Vec<Case>>>,
+}
+
+/// A load under way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    /// The file or URL being loaded.
+    pub name: String,
+    /// What is happening, e.g. "reading" or "evaluating".
+    pub stage: String,
+    /// Fraction done, when known.
+    pub fraction: Option<f64>,
+}
+
+impl Explorer {
+    /// Creates the state and mirrors the view into the URL.
+    pub fn new(dataset: Arc<Dataset>) -> Self {
+        let (view, errors) = View::parse_lenient(&location_search());
+        let notices = errors
+            .iter()
+            .map(|e| format!("{e}; showing the nearest view instead."))
+            .collect();
+        let view = RwSignal::new(view);
+        let evaluation: RwSignal<Option<Evaluation>> = RwSignal::new(None);
+        let stored = StoredValue::new(dataset);
+        let cases = Memo::new(move |_| {
+            let view = view.get();
+            let evaluation = evaluation.get();
+            let predictions = evaluation.as_ref().map(|e| e.predictions.as_ref());
+            Arc::new(cases::select(
+                &stored.get_value(),
+                predictions,
+                &view.filter,
+                view.sort,
+            ))
+        });
+        Self {
+            dataset: stored,
+            view,
+            evaluation,
+            cases,
+            error: RwSignal::new(None),
+            progress: RwSignal::new(None),
+            notices: RwSignal::new(notices),
+            images: RwSignal::new_local(ImageSource::None),
+            pairs: StoredValue::new(None),
+        }
+    }
+
+    /// The decoded data.
+    pub fn data(&self) -> Arc<Dataset> {
+        self.dataset.get_value()
+    }
+
+    /// Goes to a view and records it in the browser history.
+    pub fn navigate(&self, view: View) {
+        if view == self.view.get_untracked() {
+            return;
+        }
+        if let Some(history) = window().history().ok() {
+            let _ =
+                history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href(&view)));
+        }
+        self.view.set(view);
+    }
+
+    /// Follows the browser's back and forward buttons.
+    pub fn listen_to_history(&self) {
+        let view = self.view;
+        let notices = self.notices;
+        let handle = window_event_listener(leptos::ev::popstate, move |_| {
+            let (parsed, errors) = View::parse_lenient(&location_search());
+            if !errors.is_empty() {
+                notices.update(|n| n.extend(errors.iter().map(|e| e.to_string())));
+            }
+            view.set(parsed);
+        });
+        // The listener lives as long as the page.
+        std::mem::forget(handle);
+    }
+
+    /// Ranked pairs (a few tens of milliseconds the first time).
+    pub fn ranked_pairs(&self) -> Arc<Vec<Pair>> {
+        if let Some(pairs) = self.pairs.get_value() {
+            return pairs;
+        }
+        let ranked = Arc::new(pairs::rank(&self.data(), 5));
+        self.pairs.set_value(Some(ranked.clone()));
+        ranked
+    }
+}
+
+/// The link of a view: the current path with the view's query, so it works under any sub-path.
+pub fn href(view: &View) -> String {
+    let path = window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/".into());
+    format!("{path}{view}")
+}
+
+/// The full, shareable URL of a view.
+pub fn absolute_url(view: &View) -> String {
+    let origin = window().location().origin().unwrap_or_default();
+    format!("{origin}{}", href(view))
+}
+
+fn location_search() -> String {
+    window().location().search().unwrap_or_default()
+}

@@ -1,0 +1,192 @@
+//! The filter bar of the case browser; every control writes the view (and so the URL).
+
+use crate::state::Explorer;
+use leptos::ev::Event;
+use leptos::prelude::*;
+use real_core::cases::{CaseSort, LabelCount};
+use real_core::metrics::Outcome;
+use real_core::{ClassIndex, View};
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+
+fn select_value(ev: &Event) -> String {
+    event_target::<HtmlSelectElement>(ev).value()
+}
+
+/// Filters and sort for the current case list.
+#[component]
+pub fn FilterBar() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let update = move |change: &dyn Fn(&mut View)| {
+        let mut view = explorer.view.get_untracked();
+        change(&mut view);
+        view.image = None;
+        explorer.navigate(view);
+    };
+    let filter = move || explorer.view.get().filter;
+    let has_model = move || explorer.evaluation.with(Option::is_some);
+    let has_scores = move || {
+        explorer
+            .evaluation
+            .with(|e| e.as_ref().is_some_and(|e| e.predictions.scores.is_some()))
+    };
+    let outcome_options = [
+        ("", "any outcome"),
+        ("both", "correct under both"),
+        ("real-only", "ReaL only"),
+        ("original-only", "original only"),
+        ("neither", "neither"),
+        ("excluded", "no valid label"),
+    ];
+    let label_options = [
+        ("", "any number of labels"),
+        ("0", "no valid label"),
+        ("1", "1 label"),
+        ("2+", "2 or more"),
+        ("2", "2 labels"),
+        ("3", "3 labels"),
+        ("4", "4 labels"),
+        ("5+", "5 or more"),
+    ];
+    let class_filter = move |role: &'static str| {
+        let data = explorer.data();
+        move || {
+            let f = filter();
+            let class = match role {
+                "original" => f.original,
+                "real" => f.real,
+                _ => f.predicted,
+            };
+            class.map(|c| {
+                let name = data.class(c).name.clone();
+                view! {
+                    <button
+                        class="pill"
+                        title="remove this filter"
+                        on:click=move |_| update(&|v: &mut View| match role {
+                            "original" => v.filter.original = None,
+                            "real" => v.filter.real = None,
+                            _ => v.filter.predicted = None,
+                        })
+                    >
+                        {format!("{role}: {name} ×")}
+                    </button>
+                }
+            })
+        }
+    };
+    let pair_pill = move || {
+        let data = explorer.data();
+        filter().pair.map(|(a, b)| {
+            let text = format!("pair: {} / {} ×", data.class(a).name, data.class(b).name);
+            view! { <button class="pill" on:click=move |_| update(&|v: &mut View| v.filter.pair = None)>{text}</button> }
+        })
+    };
+    let on_class = move |ev: Event| {
+        let input = event_target::<HtmlInputElement>(&ev);
+        let text = input.value();
+        let data = explorer.data();
+        let found = text.parse::<i64>().ok().and_then(ClassIndex::new).or(
+            match data.class_by_name(&text) {
+                real_core::dataset::NameMatch::One(c) => Some(c),
+                _ => None,
+            },
+        );
+        let role = input.get_attribute("data-role").unwrap_or_default();
+        match found {
+            Some(c) => {
+                input.set_value("");
+                update(&|v: &mut View| match role.as_str() {
+                    "original" => v.filter.original = Some(c),
+                    "real" => v.filter.real = Some(c),
+                    _ => v.filter.predicted = Some(c),
+                })
+            }
+            None if !text.is_empty() => explorer.notices.update(|n| {
+                n.push(format!(
+                    "'{text}' is no single class: type a class name (e.g. 'tench') or index 0–999."
+                ))
+            }),
+            None => {}
+        }
+    };
+    let names = explorer
+        .data()
+        .classes()
+        .iter()
+        .map(|c| view! { <option value=c.name.clone()></option> })
+        .collect_view();
+    view! {
+        <div class="filters" data-testid="filters">
+            <select
+                data-testid="filter-outcome"
+                disabled=move || !has_model()
+                title=move || if has_model() { "" } else { "load predictions to filter by outcome" }
+                on:change=move |ev| {
+                    let value = select_value(&ev);
+                    let outcome = [Outcome::Both, Outcome::RealOnly, Outcome::OriginalOnly, Outcome::Neither, Outcome::Excluded]
+                        .into_iter()
+                        .find(|o| crate::ui::cases::row::outcome_label(*o).0 == value);
+                    update(&|v: &mut View| v.filter.outcome = outcome)
+                }
+            >
+                {outcome_options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let selected = move || filter().outcome.map(|o| crate::ui::cases::row::outcome_label(o).0).unwrap_or("") == value;
+                        view! { <option value=value selected=selected>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <select
+                data-testid="filter-labels"
+                on:change=move |ev| {
+                    let value = select_value(&ev);
+                    update(&|v: &mut View| v.filter.labels = value.parse::<LabelCount>().ok())
+                }
+            >
+                {label_options
+                    .into_iter()
+                    .map(|(value, label)| {
+                        let selected = move || filter().labels.map(|l| l.to_string()).unwrap_or_default() == value;
+                        view! { <option value=value selected=selected>{label}</option> }
+                    })
+                    .collect_view()}
+            </select>
+            <label class="check">
+                <input
+                    type="checkbox"
+                    data-testid="filter-changed"
+                    prop:checked=move || filter().original_not_in_real
+                    on:change=move |ev| {
+                        let on = event_target::<HtmlInputElement>(&ev).checked();
+                        update(&|v: &mut View| v.filter.original_not_in_real = on)
+                    }
+                />
+                " original label not in ReaL"
+            </label>
+            <input class="class-input" list="class-names" placeholder="original class…" data-role="original" on:change=on_class />
+            <input class="class-input" list="class-names" placeholder="ReaL class…" data-role="real" on:change=on_class />
+            <input class="class-input" list="class-names" placeholder="predicted class…" data-role="predicted" disabled=move || !has_model() on:change=on_class />
+            <datalist id="class-names">{names}</datalist>
+            <select
+                data-testid="sort"
+                on:change=move |ev| {
+                    let value = select_value(&ev);
+                    update(&|v: &mut View| v.sort = value.parse().unwrap_or_default())
+                }
+            >
+                <option value="image" selected=move || explorer.view.get().sort == CaseSort::Image>"by image"</option>
+                <option value="confidence" disabled=move || !has_scores() selected=move || explorer.view.get().sort == CaseSort::ConfidenceHigh>
+                    "most confident first"
+                </option>
+                <option value="-confidence" disabled=move || !has_scores() selected=move || explorer.view.get().sort == CaseSort::ConfidenceLow>
+                    "least confident first"
+                </option>
+            </select>
+            {class_filter("original")}
+            {class_filter("real")}
+            {class_filter("predicted")}
+            {pair_pill}
+        </div>
+    }
+}

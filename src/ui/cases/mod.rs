@@ -1,0 +1,148 @@
+//! The case browser: every image, filtered, sorted, scrolled smoothly, driven by keyboard.
+
+mod filters;
+mod list;
+pub mod row;
+
+use crate::state::Explorer;
+use crate::text::count;
+use filters::FilterBar;
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use list::CaseList;
+use real_core::view::SharedPrediction;
+use real_core::{ImageId, Page, View};
+
+/// The image page's view for an image, carrying the model's name and top-k so that the link
+/// shows the case to someone without the file.
+pub fn image_view(explorer: &Explorer, image: ImageId) -> View {
+    let mut view = explorer.view.get_untracked();
+    view.page = Page::Image;
+    view.image = Some(image);
+    view.model = None;
+    view.top = Vec::new();
+    if let Some(e) = explorer.evaluation.get_untracked() {
+        if let Some(row) = e.predictions.row_of(image) {
+            view.model = Some(e.file_name.clone());
+            let scores = e.predictions.top_scores(row);
+            view.top = e
+                .predictions
+                .top(row)
+                .iter()
+                .take(5)
+                .enumerate()
+                .filter_map(|(i, c)| {
+                    c.map(|class| SharedPrediction {
+                        class,
+                        score: scores
+                            .and_then(|s| s.get(i).copied())
+                            .filter(|s| s.is_finite()),
+                    })
+                })
+                .collect();
+        }
+    }
+    view
+}
+
+/// Whether a key event comes from a text field, where letters are typing, not commands.
+pub fn typing(ev: &KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+}
+
+/// The case browser page.
+#[component]
+pub fn CasesPage(
+    /// Heading, e.g. "Cases" or "Multi-object images".
+    title: &'static str,
+    /// A sentence under the heading.
+    intro: &'static str,
+) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let cases = explorer.cases;
+    let selected = RwSignal::new(0usize);
+    let help = RwSignal::new(false);
+    // Come back to the image last opened.
+    if let Some(image) = explorer.view.get_untracked().image {
+        if let Some(i) = cases.get_untracked().iter().position(|c| c.image == image) {
+            selected.set(i);
+        }
+    }
+    let open = Callback::new(move |i: usize| {
+        if let Some(case) = cases.get_untracked().get(i) {
+            explorer.navigate(image_view(&explorer, case.image));
+        }
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let len = cases.with_untracked(|c| c.len());
+        match ev.key().as_str() {
+            "j" | "ArrowDown" => {
+                ev.prevent_default();
+                selected.update(|s| *s = (*s + 1).min(len.saturating_sub(1)));
+            }
+            "k" | "ArrowUp" => {
+                ev.prevent_default();
+                selected.update(|s| *s = s.saturating_sub(1));
+            }
+            "Enter" => open.run(selected.get_untracked()),
+            "?" => help.update(|h| *h = !*h),
+            "Escape" if help.get_untracked() => help.set(false),
+            "Escape" => {
+                let mut view = explorer.view.get_untracked();
+                view.page = Page::Overview;
+                explorer.navigate(view);
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let needs_model = move || {
+        explorer.view.with(|v| v.filter.needs_predictions())
+            && explorer.evaluation.with(Option::is_none)
+    };
+    view! {
+        <section class="cases">
+            <div class="cases-head">
+                <h2>{title}</h2>
+                <p class="count">
+                    <strong data-testid="case-count">{move || count(cases.get().len())}</strong>
+                    " images · "
+                    <span class="hint">"j/k or ↑/↓ move · Enter opens · Esc goes back · ? help"</span>
+                </p>
+            </div>
+            <p class="intro">{intro}</p>
+            <FilterBar />
+            {move || needs_model().then(|| view! { <p class="notice">"This filter asks about a model: load a predictions file on the overview first."</p> })}
+            <CaseList cases=cases selected=selected on_open=open />
+            {move || help.get().then(|| view! { <KeyHelp on_close=Callback::new(move |_| help.set(false)) /> })}
+        </section>
+    }
+}
+
+/// The keyboard help overlay.
+#[component]
+pub fn KeyHelp(
+    /// Closes the overlay.
+    on_close: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <div class="overlay" data-testid="key-help" on:click=move |_| on_close.run(())>
+            <div class="help">
+                <h3>"Keyboard"</h3>
+                <dl>
+                    <dt>"j / ↓"</dt><dd>"next case"</dd>
+                    <dt>"k / ↑"</dt><dd>"previous case"</dd>
+                    <dt>"Enter"</dt><dd>"open the case"</dd>
+                    <dt>"Esc"</dt><dd>"back (image → cases → overview)"</dd>
+                    <dt>"?"</dt><dd>"this help"</dd>
+                </dl>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,192 @@
+//! One image: labels, the model's top-k with scores and verdicts, neighbours in the filter,
+//! and a link that shows it to anyone.
+
+use crate::state::{absolute_url, Explorer};
+use crate::ui::cases::{image_view, typing, KeyHelp};
+use crate::ui::chips::ClassChip;
+use crate::ui::link::Link;
+use crate::ui::thumb::Thumb;
+use leptos::ev::KeyboardEvent;
+use leptos::prelude::*;
+use real_core::{ImageId, Page};
+
+/// The image page.
+#[component]
+pub fn ImagePage() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let help = RwSignal::new(false);
+    let copied = RwSignal::new(false);
+    let neighbours = move || {
+        let image = explorer.view.get().image?;
+        let cases = explorer.cases.get();
+        let at = cases.iter().position(|c| c.image == image);
+        let prev = at
+            .and_then(|i| i.checked_sub(1))
+            .and_then(|i| cases.get(i))
+            .map(|c| c.image);
+        let next = at.and_then(|i| cases.get(i + 1)).map(|c| c.image);
+        Some((at, cases.len(), prev, next))
+    };
+    let go = move |image: Option<ImageId>| {
+        if let Some(image) = image {
+            explorer.navigate(image_view(&explorer, image));
+        }
+    };
+    let back = move || {
+        let mut view = explorer.view.get_untracked();
+        view.page = Page::Cases;
+        view.model = None;
+        view.top = Vec::new();
+        view
+    };
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            return;
+        }
+        let Some((_, _, prev, next)) = neighbours() else {
+            return;
+        };
+        match ev.key().as_str() {
+            "j" | "ArrowDown" | "ArrowRight" => go(next),
+            "k" | "ArrowUp" | "ArrowLeft" => go(prev),
+            "?" => help.update(|h| *h = !*h),
+            "Escape" if help.get_untracked() => help.set(false),
+            "Escape" => explorer.navigate(back()),
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
+    let copy = move |_| {
+        let url = absolute_url(&explorer.view.get_untracked());
+        let clipboard = window().navigator().clipboard();
+        let _ = clipboard.write_text(&url);
+        copied.set(true);
+    };
+    move || {
+        let view = explorer.view.get();
+        let image = view.image?;
+        let data = explorer.data();
+        let original = data.original_label(image);
+        let real = data.real_labels(image).to_vec();
+        let evaluation = explorer.evaluation.get();
+        // Predictions from the loaded file, else the ones the link carries.
+        let (model, top): (Option<String>, Vec<(real_core::ClassIndex, Option<f32>)>) =
+            match evaluation
+                .as_ref()
+                .and_then(|e| e.predictions.row_of(image).map(|row| (e, row)))
+            {
+                Some((e, row)) => {
+                    let scores = e.predictions.top_scores(row);
+                    let top = e
+                        .predictions
+                        .top(row)
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, c)| {
+                            c.map(|c| {
+                                (
+                                    c,
+                                    scores
+                                        .and_then(|s| s.get(i).copied())
+                                        .filter(|s| s.is_finite()),
+                                )
+                            })
+                        })
+                        .collect();
+                    (Some(e.file_name.clone()), top)
+                }
+                None => (
+                    view.model.clone(),
+                    view.top.iter().map(|p| (p.class, p.score)).collect(),
+                ),
+            };
+        let from_link = evaluation
+            .as_ref()
+            .is_none_or(|e| e.predictions.row_of(image).is_none())
+            && !top.is_empty();
+        let rows = top
+            .iter()
+            .enumerate()
+            .map(|(rank, (class, score))| {
+                let in_real = real.contains(class);
+                let is_original = *class == original;
+                view! {
+                    <tr class:first=rank == 0 data-testid="prediction-row">
+                        <td class="rank">{rank + 1}</td>
+                        <td><ClassChip dataset=data.clone() class=*class /></td>
+                        <td class="num">{score.map(|s| format!("{s:.4}")).unwrap_or_else(|| "—".into())}</td>
+                        <td class=if in_real { "yes" } else { "no" }>
+                            {if real.is_empty() { "—" } else if in_real { "✓ counts" } else { "✗" }}
+                        </td>
+                        <td class=if is_original { "yes" } else { "no" }>{if is_original { "✓ counts" } else { "✗" }}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let (position, prev, next, total) = match neighbours() {
+            Some((at, total, prev, next)) => (at, prev, next, total),
+            None => (None, None, None, 0),
+        };
+        let real_chips = if real.is_empty() {
+            view! { <span class="none">"no valid label: this image is left out of ReaL scores"</span> }.into_any()
+        } else {
+            real.iter()
+                .map(|c| view! { <ClassChip dataset=data.clone() class=*c /> })
+                .collect_view()
+                .into_any()
+        };
+        let original_kind = if real.is_empty() {
+            "original"
+        } else if real.contains(&original) {
+            "original hit"
+        } else {
+            "original miss"
+        };
+        Some(view! {
+            <section class="image-page" data-testid="image-page" data-image=image.0>
+                <div class="image-nav">
+                    <Link to=back() class="back">"← cases"</Link>
+                    <span class="position">
+                        {match position {
+                            Some(i) => format!("{} of {} in this filter", crate::text::count(i + 1), crate::text::count(total)),
+                            None => "not in the current filter".into(),
+                        }}
+                    </span>
+                    {prev.map(|p| view! { <Link to=image_view(&explorer, p) class="step">"← previous"</Link> })}
+                    {next.map(|n| view! { <Link to=image_view(&explorer, n) class="step">"next →"</Link> })}
+                    <button class="copy" data-testid="copy-link" on:click=copy>
+                        {move || if copied.get() { "link copied" } else { "copy link" }}
+                    </button>
+                </div>
+                <div class="image-main">
+                    <Thumb image=image large=true />
+                    <div class="image-facts">
+                        <h2 data-testid="image-title">{format!("#{} · {}", image.0, image.file_name())}</h2>
+                        <p>"Original label " <ClassChip dataset=data.clone() class=original kind=original_kind /></p>
+                        <p class="real-labels">"ReaL labels " {real_chips}</p>
+                        <h3>
+                            {match &model {
+                                Some(m) => format!("Model: {m}{}", if from_link { " (from the link)" } else { "" }),
+                                None => "No predictions for this image".into(),
+                            }}
+                        </h3>
+                        {(!top.is_empty()).then(|| view! {
+                            <table class="predictions" data-testid="predictions">
+                                <thead>
+                                    <tr><th>"#"</th><th>"class"</th><th>"score"</th><th>"under ReaL"</th><th>"under original"</th></tr>
+                                </thead>
+                                <tbody>{rows}</tbody>
+                            </table>
+                        })}
+                        <p class="share-url">
+                            <input readonly value=absolute_url(&view) data-testid="share-url" on:focus=|ev| {
+                                event_target::<web_sys::HtmlInputElement>(&ev).select();
+                            } />
+                        </p>
+                    </div>
+                </div>
+                {move || help.get().then(|| view! { <KeyHelp on_close=Callback::new(move |_| help.set(false)) /> })}
+            </section>
+        })
+    }
+}

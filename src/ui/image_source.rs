@@ -1,0 +1,143 @@
+//! Choosing where images come from: a folder, the validation tar, or a URL template.
+
+use crate::images::{self, ImageSource};
+use crate::state::Explorer;
+use crate::text::count;
+use leptos::ev::Event;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use web_sys::HtmlInputElement;
+
+/// Where a template is remembered between visits.
+const TEMPLATE_KEY: &str = "real-explorer.image-template";
+
+/// The image source controls.
+#[component]
+pub fn ImageSourcePanel() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let status = RwSignal::new(None::<String>);
+    // `webkitdirectory` (folder picking) is not in the typed attribute set.
+    let folder_input = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = folder_input.get() {
+            let _ = input.set_attribute("webkitdirectory", "");
+        }
+    });
+    // A template is plain text and can be remembered; picked files cannot be, by design of
+    // file inputs, so they are asked for again on each visit.
+    if matches!(explorer.images.get_untracked(), ImageSource::None) {
+        if let Some(template) = storage().and_then(|s| s.get_item(TEMPLATE_KEY).ok().flatten()) {
+            explorer.images.set(ImageSource::Template(template));
+        }
+    }
+    let on_folder = move |ev: Event| {
+        let input = event_target::<HtmlInputElement>(&ev);
+        let Some(files) = input.files() else { return };
+        let map = images::index_files(&files);
+        if map.is_empty() {
+            status.set(Some(format!(
+                "None of the {} files picked is named like ILSVRC2012_val_00000001.JPEG; pick the validation folder.",
+                files.length()
+            )));
+        } else {
+            status.set(Some(format!(
+                "{} validation images found.",
+                count(map.len())
+            )));
+            explorer.images.set(ImageSource::Folder(map));
+        }
+    };
+    let on_tar = move |ev: Event| {
+        let input = event_target::<HtmlInputElement>(&ev);
+        let Some(tar) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        status.set(Some(format!("Indexing {}…", tar.name())));
+        spawn_local(async move {
+            let result = images::index_tar(&tar, |fraction| {
+                status.set(Some(format!(
+                    "Indexing {}… {:.0}%",
+                    tar.name(),
+                    100.0 * fraction
+                )))
+            })
+            .await;
+            match result {
+                Ok(members) => {
+                    status.set(Some(format!(
+                        "{} images indexed in {}; read in place.",
+                        count(members.len()),
+                        tar.name()
+                    )));
+                    explorer.images.set(ImageSource::Tar { tar, members });
+                }
+                Err(message) => status.set(Some(format!("{}: {message}", tar.name()))),
+            }
+        });
+    };
+    let on_template = move |ev: Event| {
+        let value = event_target::<HtmlInputElement>(&ev).value();
+        let value = value.trim().to_string();
+        if value.is_empty() {
+            explorer.images.set(ImageSource::None);
+            if let Some(s) = storage() {
+                let _ = s.remove_item(TEMPLATE_KEY);
+            }
+            return;
+        }
+        if !value.contains("{file}") && !value.contains("{id}") {
+            status.set(Some(
+                "A template needs {file} (or {id}), e.g. https://host/val/{wnid}/{file}".into(),
+            ));
+            return;
+        }
+        if let Some(s) = storage() {
+            let _ = s.set_item(TEMPLATE_KEY, &value);
+        }
+        status.set(Some("Images load from the template.".into()));
+        explorer.images.set(ImageSource::Template(value));
+    };
+    let current = move || {
+        explorer.images.with(|source| match source {
+            ImageSource::None => "no images yet: cases show placeholders".to_string(),
+            ImageSource::Folder(files) => format!("folder: {} images", count(files.len())),
+            ImageSource::Tar { tar, members } => {
+                format!("{}: {} images", tar.name(), count(members.len()))
+            }
+            ImageSource::Template(t) => format!("template: {t}"),
+        })
+    };
+    view! {
+        <details class="image-source" data-testid="image-source">
+            <summary>"Images — " <span data-testid="image-source-status">{current}</span></summary>
+            <p class="small">
+                "ImageNet images cannot ship with this page. Give it yours; nothing is uploaded."
+            </p>
+            <div class="source-controls">
+                <label class="button">
+                    "Validation folder…"
+                    <input type="file" multiple node_ref=folder_input data-testid="images-folder-input" on:change=on_folder />
+                </label>
+                <label class="button">
+                    "Images (files)…"
+                    <input type="file" multiple accept="image/*" data-testid="images-files-input" on:change=on_folder />
+                </label>
+                <label class="button">
+                    "ILSVRC2012_img_val.tar…"
+                    <input type="file" accept=".tar,application/x-tar" data-testid="images-tar-input" on:change=on_tar />
+                </label>
+                <input
+                    class="template"
+                    placeholder="or a URL template: https://host/val/{wnid}/{file}"
+                    data-testid="images-template"
+                    on:change=on_template
+                />
+            </div>
+            {move || status.get().map(|s| view! { <p class="small status">{s}</p> })}
+        </details>
+    }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}

@@ -1,0 +1,140 @@
+//! Per-class ReaL and original accuracy, sortable; each class opens its cases.
+
+use crate::state::Explorer;
+use crate::text::percent;
+use crate::ui::link::Link;
+use leptos::prelude::*;
+use real_core::cases::CaseFilter;
+use real_core::metrics::{ClassAccuracy, Report};
+use real_core::{ClassIndex, Page, View};
+use std::sync::Arc;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SortKey {
+    Class,
+    Real,
+    Original,
+    Gain,
+}
+
+fn fraction(a: &real_core::metrics::Accuracy) -> f64 {
+    a.fraction.unwrap_or(-1.0)
+}
+
+fn gain(c: &ClassAccuracy) -> f64 {
+    match (c.real.fraction, c.original.fraction) {
+        (Some(r), Some(o)) => r - o,
+        _ => f64::NEG_INFINITY,
+    }
+}
+
+/// The per-class table of a report, grouped by original label.
+#[component]
+pub fn PerClassTable(
+    /// The report whose classes are listed.
+    report: Arc<Report>,
+) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let sort = RwSignal::new((SortKey::Gain, true));
+    let expanded = RwSignal::new(false);
+    let header = move |key: SortKey, label: &'static str| {
+        view! {
+            <th
+                class="sortable"
+                class:active=move || sort.get().0 == key
+                on:click=move |_| sort.update(|(k, desc)| if *k == key { *desc = !*desc } else { *k = key; *desc = key != SortKey::Class; })
+            >
+                {label}
+                {move || match sort.get() {
+                    (k, true) if k == key => " ▼",
+                    (k, false) if k == key => " ▲",
+                    _ => "",
+                }}
+            </th>
+        }
+    };
+    let rows = move || {
+        let data = explorer.data();
+        let (key, desc) = sort.get();
+        let mut classes: Vec<ClassAccuracy> = report.per_class.clone();
+        classes.sort_by(|x, y| {
+            let order = match key {
+                SortKey::Class => x.class.cmp(&y.class),
+                SortKey::Real => fraction(&x.real).total_cmp(&fraction(&y.real)),
+                SortKey::Original => fraction(&x.original).total_cmp(&fraction(&y.original)),
+                SortKey::Gain => gain(x).total_cmp(&gain(y)),
+            };
+            if desc {
+                order.reverse()
+            } else {
+                order
+            }
+        });
+        let shown = if expanded.get() { classes.len() } else { 25 };
+        classes
+            .into_iter()
+            .take(shown)
+            .map(|c| {
+                let class = ClassIndex(c.class);
+                let info = data.class(class);
+                let to = View {
+                    page: Page::Cases,
+                    filter: CaseFilter {
+                        original: Some(class),
+                        ..Default::default()
+                    },
+                    ..Default::default()
+                };
+                let cell = |a: real_core::metrics::Accuracy| {
+                    format!(
+                        "{} ({}/{})",
+                        a.fraction.map(percent).unwrap_or_else(|| "—".into()),
+                        a.correct,
+                        a.total
+                    )
+                };
+                let g = gain(&c);
+                let trend = if g > 0.0 {
+                    "num up"
+                } else if g < 0.0 {
+                    "num down"
+                } else {
+                    "num"
+                };
+                let name = info.name.clone();
+                let lemmas = info.lemmas.clone();
+                view! {
+                    <tr data-testid="class-row">
+                        <td class="num">{c.class}</td>
+                        <td><Link to=to><span title=lemmas>{name}</span></Link></td>
+                        <td class="num">{cell(c.real)}</td>
+                        <td class="num">{cell(c.original)}</td>
+                        <td class=trend>
+                            {if g.is_finite() { format!("{:+.1}", 100.0 * g) } else { "—".into() }}
+                        </td>
+                    </tr>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="per-class">
+            <h3>"Per class (images grouped by original label)"</h3>
+            <table data-testid="per-class">
+                <thead>
+                    <tr>
+                        {header(SortKey::Class, "#")}
+                        <th>"class"</th>
+                        {header(SortKey::Real, "ReaL top-1")}
+                        {header(SortKey::Original, "original top-1")}
+                        {header(SortKey::Gain, "ReaL − original (pts)")}
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+            <button class="more" on:click=move |_| expanded.update(|e| *e = !*e)>
+                {move || if expanded.get() { "show 25 classes" } else { "show all 1,000 classes" }}
+            </button>
+        </div>
+    }
+}
