@@ -151,7 +151,7 @@ pub async fn index_tar(
         }
         offset = data_start + (size / 512.0).ceil() * 512.0;
         step += 1;
-        if step % 500 == 0 {
+        if step.is_multiple_of(500) {
             progress(offset / total);
         }
     }

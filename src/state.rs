@@ -87,7 +87,7 @@ impl Explorer {
         if view == self.view.get_untracked() {
             return;
         }
-        if let Some(history) = window().history().ok() {
+        if let Ok(history) = window().history() {
             let _ =
                 history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href(&view)));
         }
