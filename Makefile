@@ -48,6 +48,8 @@ golden:
 ## The built page in headless Chromium, given files as a user would
 e2e: golden
 	trunk build --release
+	cargo run --quiet --example make_images -- target/e2e-images 60
+	tar -cf target/e2e-images.tar -C target/e2e-images .
 	node --test e2e/
 
 ## real-eval vs numpy vs reading the bytes, on a 50,000x1,000 float32 logits file

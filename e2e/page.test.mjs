@@ -1,67 +1,23 @@
 // End-to-end: the built page (dist/) in headless Chromium, driven as a user would.
 // Needs `trunk build --release` and tools/reference/golden.py (fixtures + expected figures).
 //   node --test e2e/
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
-import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { setUp, ctx, pct, count, openPage as open, golden, artifacts } from './harness.mjs';
 
-const root = path.resolve(import.meta.dirname, '..');
-const dist = path.join(root, 'dist');
-const golden = process.env.GOLDEN_DIR ?? path.join(root, 'target', 'golden');
-const artifacts = path.join(root, 'e2e', 'artifacts');
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-
-let server, browser, base, expected;
-
-before(async () => {
-  expected = JSON.parse(await readFile(path.join(golden, 'expected.json'), 'utf8'));
-  await mkdir(artifacts, { recursive: true });
-  server = createServer(async (req, res) => {
-    const url = new URL(req.url, 'http://x');
-    let file = path.join(dist, decodeURIComponent(url.pathname));
-    if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
-    try {
-      const body = await readFile(url.pathname === '/' ? path.join(dist, 'index.html') : file);
-      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'text/html' }).end(body);
-    } catch {
-      res.writeHead(404).end('not found');
-    }
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${server.address().port}/`;
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    // launch() gives every run a fresh temporary profile.
-  });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
-
-const pct = (f) => `${(100 * f).toFixed(2)}%`;
-const count = (n) => n.toLocaleString('en-US');
+setUp();
 
 async function openPage() {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(String(e)));
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  await page.goto(base);
+  const { page, problems, close } = await open();
   await page.getByTestId('dataset-facts').waitFor();
+  page.closeAll = close;
   return { page, problems };
 }
 
 async function give(page, name) {
   await page.getByTestId('predictions-input').setInputFiles(path.join(golden, name));
 }
-
 test('the page shows the dataset facts before any file', async () => {
   const { page, problems } = await openPage();
   assert.equal(await page.getByTestId('fact-images').textContent(), '50,000');
@@ -74,12 +30,12 @@ test('the page shows the dataset facts before any file', async () => {
   console.log(`# decode of the embedded data in Chromium: ${decodeMs} ms`);
   await page.screenshot({ path: path.join(artifacts, 'start.png'), fullPage: true });
   assert.deepEqual(problems, []);
-  await page.close();
+  await page.closeAll();
 });
 
 for (const name of ['top5_i2_be_imagefolder.npy', 'timm_top5.csv', 'hf_pipeline.json', 'devkit_submission.txt']) {
   test(`a dropped ${name} shows the reference figures`, async () => {
-    const want = expected[name];
+    const want = ctx.expected[name];
     const { page, problems } = await openPage();
     await give(page, name);
     await page.getByTestId('real-top1').waitFor({ timeout: 60_000 });
@@ -92,7 +48,7 @@ for (const name of ['top5_i2_be_imagefolder.npy', 'timm_top5.csv', 'hf_pipeline.
     assert.equal(await page.getByTestId('class-convention').textContent(), want.class_convention);
     await page.screenshot({ path: path.join(artifacts, `results-${name}.png`), fullPage: true });
     assert.deepEqual(problems, []);
-    await page.close();
+    await page.closeAll();
   });
 }
 
@@ -113,9 +69,9 @@ test('a bad file shows a clear error and keeps the figures loaded before', async
   // The page stays usable: the next good file replaces the error.
   await give(page, 'caffe.txt');
   await page.getByTestId('load-error').waitFor({ state: 'detached' });
-  assert.equal(await page.getByTestId('real-top1').textContent(), pct(expected['caffe.txt'].real_top1));
+  assert.equal(await page.getByTestId('real-top1').textContent(), pct(ctx.expected['caffe.txt'].real_top1));
   assert.deepEqual(problems, []);
-  await page.close();
+  await page.closeAll();
 });
 
 test('overriding the class convention re-reads the file', async () => {
@@ -129,5 +85,5 @@ test('overriding the class convention re-reads the file', async () => {
   await page.getByTestId('order-select').selectOption('');
   await page.waitForFunction(() => document.querySelector('[data-testid=row-order]')?.textContent === 'imagefolder');
   assert.deepEqual(problems, []);
-  await page.close();
+  await page.closeAll();
 });

@@ -1,0 +1,169 @@
+// End-to-end: the explorer pages in headless Chromium, used as a person would.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { setUp, ctx, count, openPage, give, shot, root, SUB } from './harness.mjs';
+
+setUp();
+
+const LOGITS = 'logits_f32.npy';
+
+test('filter to ReaL only, open a case, share its link with someone who has no file', async () => {
+  const { page, problems, close } = await openPage(ctx.base, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await give(page, LOGITS);
+  const want = ctx.expected[LOGITS];
+  await shot(page, 'overview.png');
+  // The split's "ReaL only" part opens those cases.
+  await page.locator('a.split-link.real-only').click();
+  await page.getByTestId('case-list').waitFor();
+  assert.equal(await page.getByTestId('case-count').textContent(), count(want.split.real_only));
+  assert.match(page.url(), /page=cases&outcome=real-only/);
+  const rows = page.getByTestId('case-row');
+  await rows.first().waitFor();
+  assert.ok((await rows.count()) < 40, 'the list is virtualised');
+  await shot(page, 'cases-real-only.png');
+  const image = await rows.first().getAttribute('data-image');
+  await rows.first().click();
+  await page.getByTestId('image-page').waitFor();
+  assert.equal(await page.getByTestId('image-page').getAttribute('data-image'), image);
+  const predictions = await page.getByTestId('prediction-row').count();
+  assert.equal(predictions, 5);
+  const firstVerdicts = await page.getByTestId('prediction-row').first().textContent();
+  assert.match(firstVerdicts, /✓ counts/, 'a ReaL-only case counts under ReaL');
+  await shot(page, 'image.png');
+  await page.getByTestId('copy-link').click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.equal(link, await page.getByTestId('share-url').inputValue());
+  assert.match(link, new RegExp(`image=${image}`));
+  assert.match(link, /model=logits_f32\.npy/);
+  assert.deepEqual(problems, []);
+  await close();
+
+  // A fresh browser context without the file sees the same case with the model's top-5.
+  const fresh = await openPage(link);
+  await fresh.page.getByTestId('image-page').waitFor();
+  assert.equal(await fresh.page.getByTestId('image-page').getAttribute('data-image'), image);
+  assert.equal(await fresh.page.getByTestId('prediction-row').count(), 5);
+  assert.match(await fresh.page.locator('.image-facts h3').textContent(), /logits_f32\.npy \(from the link\)/);
+  await shot(fresh.page, 'image-from-link.png');
+  assert.deepEqual(fresh.problems, []);
+  await fresh.close();
+});
+
+test('the case list scrolls all 50,000 images with a bounded DOM and answers the keyboard', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?page=cases`);
+  assert.equal(await page.getByTestId('case-count').textContent(), '50,000');
+  const list = page.getByTestId('case-list');
+  await list.evaluate((el) => { el.scrollTop = el.scrollHeight / 2; el.dispatchEvent(new Event('scroll')); });
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=case-row]')].some((r) => Number(r.dataset.image) > 20000));
+  assert.ok((await page.getByTestId('case-row').count()) < 40);
+  await list.evaluate((el) => { el.scrollTop = 0; el.dispatchEvent(new Event('scroll')); });
+  await page.waitForFunction(() => document.querySelector('[data-testid=case-row]')?.dataset.image === '1');
+  await page.keyboard.press('j');
+  await page.keyboard.press('j');
+  await page.keyboard.press('k');
+  assert.equal(await page.locator('.case-row.selected').getAttribute('data-image'), '2');
+  await page.keyboard.press('?');
+  await page.getByTestId('key-help').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByTestId('key-help').waitFor({ state: 'detached' });
+  await page.keyboard.press('Enter');
+  await page.getByTestId('image-page').waitFor();
+  assert.equal(await page.getByTestId('image-page').getAttribute('data-image'), '2');
+  await page.keyboard.press('j');
+  await page.waitForFunction(() => document.querySelector('[data-testid=image-page]')?.dataset.image === '3');
+  await page.keyboard.press('Escape');
+  await page.getByTestId('case-list').waitFor();
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('label filters give the published counts without a model', async () => {
+  const { page, close } = await openPage(`${ctx.base}?page=cases&changed=1`);
+  assert.equal(await page.getByTestId('case-count').textContent(), '4,673');
+  await page.getByTestId('filter-changed').uncheck();
+  await page.getByTestId('filter-labels').selectOption('2+');
+  await page.waitForFunction(() => document.querySelector('[data-testid=case-count]')?.textContent === '7,443');
+  await page.getByTestId('filter-labels').selectOption('0');
+  await page.waitForFunction(() => document.querySelector('[data-testid=case-count]')?.textContent === '3,163');
+  await close();
+});
+
+test('a folder of images shows thumbnails; so does the tar, read in place', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?page=cases`);
+  await page.locator('.image-source summary').click();
+  await page.getByTestId('images-folder-input').setInputFiles(path.join(root, 'target', 'e2e-images'));
+  await page.waitForFunction(() => document.querySelectorAll('img[data-testid=thumb]').length > 3);
+  const loaded = await page.locator('img[data-testid=thumb]').first().evaluate((img) => img.decode().then(() => img.naturalWidth));
+  assert.equal(loaded, 160);
+  await shot(page, 'cases-thumbnails.png');
+  await close();
+
+  const second = await openPage(`${ctx.base}?page=multi`);
+  await second.page.locator('.image-source summary').click();
+  await second.page.getByTestId('images-tar-input').setInputFiles(path.join(root, 'target', 'e2e-images.tar'));
+  await second.page.waitForFunction(() => /60 images/.test(document.querySelector('[data-testid=image-source-status]')?.textContent ?? ''));
+  await second.page.goto(`${ctx.base}?page=cases`);
+  // A reload forgets picked files: the placeholder says so.
+  await second.page.getByTestId('case-row').first().waitFor();
+  assert.equal(await second.page.locator('img[data-testid=thumb]').count(), 0);
+  assert.deepEqual(problems, []);
+  await second.close();
+});
+
+test('the tar source shows images from slices of the file', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?page=cases`);
+  await page.locator('.image-source summary').click();
+  await page.getByTestId('images-tar-input').setInputFiles(path.join(root, 'target', 'e2e-images.tar'));
+  await page.waitForFunction(() => document.querySelectorAll('img[data-testid=thumb]').length > 3);
+  const width = await page.locator('img[data-testid=thumb]').first().evaluate((img) => img.decode().then(() => img.naturalWidth));
+  assert.equal(width, 160);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('the pair page ranks the known near-duplicates first and opens their images', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  await give(page, LOGITS);
+  await page.getByRole('link', { name: 'Duplicate pairs' }).click();
+  const rows = page.getByTestId('pair-row');
+  await rows.first().waitFor();
+  const top = await rows.evaluateAll((rs) => rs.slice(0, 3).map((r) => r.dataset.pair));
+  assert.deepEqual(top, ['836-837', '620-681', '657-744']);
+  assert.match(await rows.first().textContent(), /near-duplicate/);
+  assert.match(await page.locator('[data-pair="527-664"]').textContent(), /co-occurring/);
+  assert.match(await page.getByTestId('pair-tolerant').textContent(), /Pair-tolerant ReaL top-1: \d+\.\d\d%/);
+  await shot(page, 'pairs.png');
+  await rows.first().locator('a').click();
+  await page.getByTestId('case-list').waitFor();
+  assert.match(page.url(), /pair=836-837/);
+  assert.ok(Number((await page.getByTestId('case-count').textContent()).replace(/,/g, '')) > 150);
+  await page.getByRole('link', { name: 'Multi-object' }).click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=case-count]')?.textContent === '7,443');
+  await shot(page, 'multi.png');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('links survive a hard reload under a sub-path, and a damaged link opens the nearest view', async () => {
+  const sub = `${ctx.base.replace(/\/$/, '')}${SUB}`;
+  const { page, problems, close } = await openPage(`${sub}?page=cases&labels=2%2B`);
+  assert.equal(await page.getByTestId('case-count').textContent(), '7,443');
+  await page.reload();
+  await page.getByTestId('case-list').waitFor();
+  assert.equal(await page.getByTestId('case-count').textContent(), '7,443');
+  await page.goto(`${sub}?page=image&image=99999&outcome=sometimes&original=0`);
+  await page.getByTestId('notices').waitFor();
+  assert.match(await page.getByTestId('notices').textContent(), /image=99999/);
+  assert.equal(await page.getByTestId('case-count').textContent(), '50');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('predictions named by the link load from their URL', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?predictions=${encodeURIComponent(`${ctx.base}files/top1.json`)}`);
+  await page.getByTestId('real-top1').waitFor({ timeout: 30_000 });
+  assert.equal(await page.getByTestId('real-top1').textContent(), `${(100 * ctx.expected['top1.json'].real_top1).toFixed(2)}%`);
+  assert.deepEqual(problems, []);
+  await close();
+});

@@ -1,0 +1,79 @@
+// Shared setup for the browser tests: the built page (dist/) served on loopback, at the root
+// and under a sub-path, and headless Chromium.
+import { before, after } from 'node:test';
+import { createServer } from 'node:http';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const root = path.resolve(import.meta.dirname, '..');
+export const dist = path.join(root, 'dist');
+export const golden = process.env.GOLDEN_DIR ?? path.join(root, 'target', 'golden');
+export const artifacts = path.join(root, 'e2e', 'artifacts');
+/** The sub-path the page is also served under, as on a static host. */
+export const SUB = '/some/sub/path/';
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.npy': 'application/octet-stream' };
+
+export const ctx = { server: null, browser: null, base: null, expected: null };
+
+export function setUp() {
+  before(async () => {
+    ctx.expected = JSON.parse(await readFile(path.join(golden, 'expected.json'), 'utf8'));
+    await mkdir(artifacts, { recursive: true });
+    ctx.server = createServer(async (req, res) => {
+      const url = new URL(req.url, 'http://x');
+      let pathname = decodeURIComponent(url.pathname);
+      // Predictions served for ?predictions= links.
+      if (pathname.startsWith('/files/')) {
+        try {
+          res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(await readFile(path.join(golden, path.basename(pathname))));
+        } catch { res.writeHead(404).end(); }
+        return;
+      }
+      if (pathname.startsWith(SUB)) pathname = '/' + pathname.slice(SUB.length);
+      const file = pathname === '/' ? path.join(dist, 'index.html') : path.join(dist, pathname);
+      if (!file.startsWith(dist)) { res.writeHead(403).end(); return; }
+      try {
+        res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'text/html' }).end(await readFile(file));
+      } catch {
+        res.writeHead(404).end('not found');
+      }
+    });
+    await new Promise((ok) => ctx.server.listen(0, '127.0.0.1', ok));
+    ctx.base = `http://127.0.0.1:${ctx.server.address().port}/`;
+    ctx.browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync'],
+      // launch() gives every run a fresh temporary profile.
+    });
+  });
+  after(async () => {
+    await ctx.browser?.close();
+    ctx.server?.close();
+  });
+}
+
+export const pct = (f) => `${(100 * f).toFixed(2)}%`;
+export const count = (n) => n.toLocaleString('en-US');
+
+/** A fresh page (own context) at a URL, with page errors collected. */
+export async function openPage(url = ctx.base, { permissions = [] } = {}) {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 1000 }, permissions });
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  await page.goto(url);
+  await page.getByTestId('nav').waitFor();
+  return { page, problems, close: () => context.close() };
+}
+
+export async function give(page, name) {
+  await page.getByTestId('predictions-input').setInputFiles(path.join(golden, name));
+  await page.getByTestId('real-top1').waitFor({ timeout: 60_000 });
+}
+
+export async function shot(page, name) {
+  await page.screenshot({ path: path.join(artifacts, name), fullPage: false });
+}
