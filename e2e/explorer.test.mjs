@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { setUp, ctx, count, openPage, give, shot, root, SUB } from './harness.mjs';
+import { setUp, ctx, count, openPage, give, shot, root, SUB, golden } from './harness.mjs';
 
 setUp();
 
@@ -164,6 +164,21 @@ test('predictions named by the link load from their URL', async () => {
   const { page, problems, close } = await openPage(`${ctx.base}?predictions=${encodeURIComponent(`${ctx.base}files/top1.json`)}`);
   await page.getByTestId('real-top1').waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId('real-top1').textContent(), `${(100 * ctx.expected['top1.json'].real_top1).toFixed(2)}%`);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a 200 MB logits file loads in a worker with progress, and a load can be cancelled', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  await page.getByTestId('predictions-input').setInputFiles(path.join(golden, LOGITS));
+  const status = page.getByTestId('load-status');
+  await status.waitFor();
+  await page.getByTestId('cancel-load').click();
+  await status.waitFor({ state: 'detached' });
+  assert.equal(await page.getByTestId('real-top1').count(), 0, 'a cancelled load shows no figures');
+  await give(page, LOGITS);
+  assert.match(await page.locator('.results h2 .sub').textContent(), /evaluated in a worker in \d+ ms/);
+  assert.equal(await page.getByTestId('real-top1').textContent(), `${(100 * ctx.expected[LOGITS].real_top1).toFixed(2)}%`);
   assert.deepEqual(problems, []);
   await close();
 });

@@ -1,5 +1,6 @@
 //! The page: load predictions, then explore what the ReaL labels change about them.
 
+use crate::evaluator::{Event as WorkerEvent, Job};
 use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
@@ -37,6 +38,88 @@ pub fn App() -> impl IntoView {
             Err(error) => explorer.error.set(Some(error)),
         }
     };
+    // The file on screen (to re-read it with another reading) and the load under way.
+    let current_file = StoredValue::new_local(None::<web_sys::File>);
+    let job = StoredValue::new_local(None::<Job>);
+    let generation = StoredValue::new(0u64);
+    let start = move |file: web_sys::File, options: LoadOptions| {
+        job.update_value(|j| *j = None);
+        generation.update_value(|g| *g += 1);
+        let mine = generation.get_value();
+        let name = file.name();
+        let size = file.size();
+        let current = move || generation.get_value() == mine;
+        explorer.progress.set(Some(Progress {
+            name: name.clone(),
+            stage: "starting".into(),
+            fraction: None,
+        }));
+        let on_page = {
+            let file = file.clone();
+            let name = name.clone();
+            move || {
+                // No worker here: read and evaluate on the page, still with progress.
+                let (file, name) = (file.clone(), name.clone());
+                spawn_local(async move {
+                    let read = load::read_file(&file, |fraction| {
+                        if current() {
+                            explorer.progress.set(Some(Progress {
+                                name: name.clone(),
+                                stage: "reading".into(),
+                                fraction: Some(fraction),
+                            }));
+                        }
+                    })
+                    .await;
+                    if !current() {
+                        return;
+                    }
+                    explorer.progress.set(Some(Progress {
+                        name: name.clone(),
+                        stage: "evaluating".into(),
+                        fraction: None,
+                    }));
+                    load::next_frame().await;
+                    let result = read
+                        .and_then(|bytes| load::evaluate(&explorer.data(), name, &bytes, options));
+                    if current() {
+                        settle(result);
+                    }
+                });
+            }
+        };
+        let on_page_too = on_page.clone();
+        let started = Job::start(file, options, move |event| {
+            if !current() {
+                return;
+            }
+            match event {
+                WorkerEvent::Progress(stage, fraction) => explorer.progress.set(Some(Progress {
+                    name: name.clone(),
+                    stage,
+                    fraction,
+                })),
+                WorkerEvent::Done(predictions, elapsed_ms) => settle(Ok(load::finish(
+                    &explorer.data(),
+                    name.clone(),
+                    size,
+                    options,
+                    predictions,
+                    elapsed_ms,
+                    true,
+                ))),
+                WorkerEvent::Failed(message) => settle(Err(LoadError {
+                    file_name: name.clone(),
+                    message,
+                })),
+                WorkerEvent::Unavailable => on_page_too(),
+            }
+        });
+        match started {
+            Some(started) => job.set_value(Some(started)),
+            None => on_page(),
+        }
+    };
     let options = move || {
         let view = explorer.view.get_untracked();
         LoadOptions {
@@ -44,86 +127,49 @@ pub fn App() -> impl IntoView {
             convention: view.classes,
         }
     };
-    let generation = StoredValue::new(0u64);
     let on_file = Callback::new(move |file: web_sys::File| {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
         // A file replaces a URL source: the link must no longer claim it.
         let mut view = explorer.view.get_untracked();
         if view.predictions.take().is_some() {
             explorer.navigate(view);
         }
-        explorer.progress.set(Some(Progress {
-            name: file.name(),
-            stage: "reading".into(),
-            fraction: Some(0.0),
-        }));
-        spawn_local(async move {
-            let name = file.name();
-            let read = load::read_file(&file, |fraction| {
-                if generation.get_value() == mine {
-                    explorer.progress.set(Some(Progress {
-                        name: name.clone(),
-                        stage: "reading".into(),
-                        fraction: Some(fraction),
-                    }));
-                }
-            })
-            .await;
-            if generation.get_value() != mine {
-                return; // cancelled or replaced
-            }
-            explorer.progress.set(Some(Progress {
-                name: name.clone(),
-                stage: "evaluating".into(),
-                fraction: None,
-            }));
-            load::next_frame().await;
-            let result = read.and_then(|bytes| {
-                load::evaluate(&explorer.data(), name, Arc::new(bytes), options())
-            });
-            if generation.get_value() == mine {
-                settle(result);
-            }
-        });
+        current_file.set_value(Some(file.clone()));
+        start(file, options());
     });
     let on_cancel = Callback::new(move |_| {
+        job.update_value(|j| *j = None);
         generation.update_value(|g| *g += 1);
         explorer.progress.set(None);
     });
     let on_reread = Callback::new(move |options: LoadOptions| {
-        if let Some(current) = explorer.evaluation.get_untracked() {
+        if let Some(file) = current_file.get_value() {
             let mut view = explorer.view.get_untracked();
             view.order = options.order;
             view.classes = options.convention;
-            settle(load::evaluate(
-                &explorer.data(),
-                current.file_name.clone(),
-                current.bytes.clone(),
-                options,
-            ));
             explorer.navigate(view);
+            start(file, options);
         }
     });
     // Predictions named by the link load from their URL.
     if let Some(url) = explorer.view.get_untracked().predictions {
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
         explorer.progress.set(Some(Progress {
             name: url.clone(),
             stage: "downloading".into(),
             fraction: None,
         }));
         spawn_local(async move {
-            let result = match load::fetch(&url).await {
+            match load::fetch(&url).await {
                 Ok(bytes) => {
                     let name = url.rsplit('/').next().unwrap_or(&url).to_string();
-                    load::evaluate(&explorer.data(), name, Arc::new(bytes), options())
+                    match load::file_from_bytes(&bytes, &name) {
+                        Some(file) => {
+                            current_file.set_value(Some(file.clone()));
+                            start(file, options());
+                        }
+                        None => settle(load::evaluate(&explorer.data(), name, &bytes, options())),
+                    }
                 }
-                Err(error) => Err(error),
-            };
-            if generation.get_value() == mine {
-                settle(result);
+                Err(error) => settle(Err(error)),
             }
         });
     }

@@ -1,10 +1,12 @@
 //! ReaL Explorer's web page: a thin Leptos face over `real-core`.
 
 pub mod app;
+pub mod evaluator;
 pub mod images;
 pub mod load;
 pub mod state;
 pub mod text;
 pub mod ui;
+pub mod worker_protocol;
 
 pub use app::App;

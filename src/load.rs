@@ -10,8 +10,8 @@ use wasm_bindgen_futures::JsFuture;
 pub struct Evaluation {
     /// The file's name as the user gave it.
     pub file_name: String,
-    /// The file's bytes, kept so a changed reading can be re-evaluated without asking again.
-    pub bytes: Arc<Vec<u8>>,
+    /// The file's size in bytes.
+    pub size_bytes: f64,
     /// The reading that was imposed, if any.
     pub options: LoadOptions,
     /// The validated predictions.
@@ -20,6 +20,8 @@ pub struct Evaluation {
     pub report: Arc<Report>,
     /// Time to parse and evaluate, in milliseconds.
     pub elapsed_ms: f64,
+    /// Whether parsing ran in the Web Worker (else on the page, where no worker could start).
+    pub in_worker: bool,
 }
 
 /// A failed load, shown next to the drop zone; whatever was loaded before stays.
@@ -68,6 +70,12 @@ pub async fn read_file(file: &web_sys::File, progress: impl Fn(f64)) -> Result<V
     Ok(bytes)
 }
 
+/// Wraps downloaded bytes as a `File`, to hand to the worker like a picked file.
+pub fn file_from_bytes(bytes: &[u8], name: &str) -> Option<web_sys::File> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    web_sys::File::new_with_u8_array_sequence(&parts, name).ok()
+}
+
 /// Downloads predictions named by a link.
 pub async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
     let fail = |message: String| LoadError {
@@ -108,23 +116,49 @@ pub async fn next_frame() {
     let _ = JsFuture::from(promise).await;
 }
 
-/// Evaluates bytes with the core.
+/// Scores validated predictions (fast: one pass over the kept rows).
+pub fn finish(
+    dataset: &Dataset,
+    file_name: String,
+    size_bytes: f64,
+    options: LoadOptions,
+    predictions: Predictions,
+    elapsed_ms: f64,
+    in_worker: bool,
+) -> Evaluation {
+    let started = now_ms();
+    let report = Report::compute(dataset, &predictions);
+    Evaluation {
+        file_name,
+        size_bytes,
+        options,
+        predictions: Arc::new(predictions),
+        report: Arc::new(report),
+        elapsed_ms: elapsed_ms + (now_ms() - started),
+        in_worker,
+    }
+}
+
+/// Reads and scores bytes on this thread: the fallback where no worker can run.
 pub fn evaluate(
     dataset: &Dataset,
     file_name: String,
-    bytes: Arc<Vec<u8>>,
+    bytes: &[u8],
     options: LoadOptions,
 ) -> Result<Evaluation, LoadError> {
     let started = now_ms();
-    match real_core::evaluate(dataset, &bytes, &options) {
-        Ok((predictions, report)) => Ok(Evaluation {
+    match real_core::formats::read(bytes, dataset)
+        .and_then(|raw| real_core::detect::resolve(raw, dataset, &options))
+    {
+        Ok(predictions) => Ok(finish(
+            dataset,
             file_name,
-            bytes,
+            bytes.len() as f64,
             options,
-            predictions: Arc::new(predictions),
-            report: Arc::new(report),
-            elapsed_ms: now_ms() - started,
-        }),
+            predictions,
+            now_ms() - started,
+            false,
+        )),
         Err(error) => Err(LoadError {
             file_name,
             message: describe(&error),

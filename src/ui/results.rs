@@ -30,7 +30,14 @@ pub fn ResultsPanel(
                     <h2>
                         {e.file_name.clone()}
                         <span class="sub">
-                            {format!(" · {} · {} · {} images · evaluated in {:.0} ms", p.format, size(e.bytes.len()), count(r.images), e.elapsed_ms)}
+                            {format!(
+                                " · {} · {} · {} images · evaluated {}in {:.0} ms",
+                                p.format,
+                                size(e.size_bytes as usize),
+                                count(r.images),
+                                if e.in_worker { "in a worker " } else { "" },
+                                e.elapsed_ms
+                            )}
                         </span>
                     </h2>
                     <div class="headline">

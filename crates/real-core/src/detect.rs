@@ -7,12 +7,12 @@ use crate::error::ParseError;
 use crate::formats::{Entries, NumberKind, RawPredictions, Rows, MISSING};
 use crate::ids::{ClassIndex, Ilsvrc2012Id, ImageId};
 use crate::predictions::Predictions;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
 /// How the rows of a file map to validation images.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RowOrder {
     /// Row i is `ILSVRC2012_val_{i+1:08}.JPEG`.
@@ -24,7 +24,7 @@ pub enum RowOrder {
 }
 
 /// How a file's class numbers map to classes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ClassConvention {
     /// 0-based index into the sorted wnids (PyTorch, timm, Keras, real.json).
@@ -121,7 +121,7 @@ pub struct LoadOptions {
 }
 
 /// One reading of a file and how well it agrees with the original labels.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Candidate {
     /// Row order tried.
     pub order: RowOrder,
@@ -134,7 +134,7 @@ pub struct Candidate {
 }
 
 /// How the reading was chosen.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Detection {
     /// Every reading tried, best first.
     pub candidates: Vec<Candidate>,
@@ -371,7 +371,7 @@ pub fn resolve(
         .map(|(_, classes)| classes)
         .unwrap_or_default();
     let mut predictions = Predictions {
-        format,
+        format: format.to_string(),
         order,
         convention,
         detection: Some(detection),

@@ -1,9 +1,11 @@
 //! Newtypes for the indices that are easy to mix up.
 
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A class in sorted-wnid order, 0..=999 (PyTorch, timm, Keras and real.json use it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct ClassIndex(pub u16);
 
 impl ClassIndex {
@@ -35,7 +37,8 @@ impl fmt::Display for ClassIndex {
 pub struct Ilsvrc2012Id(pub u16);
 
 /// A validation image by its number: `ImageId(1)` is `ILSVRC2012_val_00000001.JPEG`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct ImageId(pub u32);
 
 impl ImageId {

@@ -2,12 +2,16 @@
 
 use crate::detect::{ClassConvention, Detection, RowOrder};
 use crate::ids::{ClassIndex, ImageId};
+use serde::{Deserialize, Serialize};
 
 /// Predictions for some or all of the 50,000 validation images, ready to score.
-#[derive(Clone, Debug)]
+///
+/// Serialisable so that a Web Worker can hand them to the page; call
+/// [`Predictions::reindexed`] after deserialising.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Predictions {
     /// The format the file was read as, e.g. "NumPy .npy".
-    pub format: &'static str,
+    pub format: String,
     /// How rows map to images.
     pub order: RowOrder,
     /// How numbers in the file map to classes.
@@ -28,6 +32,7 @@ pub struct Predictions {
     /// Things the user should know: ambiguous names, repeated rows, a partial file.
     pub warnings: Vec<String>,
     /// `row_of_image[image.position()]` is the image's kept row, or `u32::MAX`.
+    #[serde(skip)]
     pub(crate) row_of_image: Vec<u32>,
 }
 
@@ -53,6 +58,22 @@ impl Predictions {
             .get(image.position())
             .filter(|r| **r != u32::MAX)
             .map(|r| *r as usize)
+    }
+
+    /// Checks deserialised predictions and rebuilds the image → row index. Returns `None`
+    /// when the parts do not fit together.
+    pub fn reindexed(mut self) -> Option<Self> {
+        let expected = self.images.len().checked_mul(self.k)?;
+        let scores_fit = self.scores.as_ref().is_none_or(|s| s.len() == expected);
+        let images_fit = self
+            .images
+            .iter()
+            .all(|i| ImageId::new(u64::from(i.0)).is_some());
+        if self.k == 0 || self.classes.len() != expected || !scores_fit || !images_fit {
+            return None;
+        }
+        self.index_rows();
+        Some(self)
     }
 
     /// Fills the image → row index; called once the kept rows are final.
