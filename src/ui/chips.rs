@@ -39,7 +39,6 @@ pub fn LabelChips(
             g.iter().any(|other| {
                 pairs.iter().any(|p| {
                     p.kind == PairKind::NearDuplicate
-                        && p.jaccard >= NEAR_DUPLICATE_MIN_JACCARD
                         && ((p.a, p.b) == (*label.min(other), *label.max(other)))
                 })
             })
@@ -75,6 +74,3 @@ pub fn LabelChips(
         })
         .collect_view()
 }
-
-/// Pairs weaker than this are not joined into one chip: a weak tie is no evidence of one object.
-pub const NEAR_DUPLICATE_MIN_JACCARD: f64 = 0.15;

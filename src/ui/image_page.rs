@@ -149,6 +149,9 @@ pub fn ImagePage() -> impl IntoView {
                     <span class="position">
                         {match position {
                             Some(i) => format!("{} of {} in this filter", crate::text::count(i + 1), crate::text::count(total)),
+                            None if view.filter.needs_predictions() && evaluation.is_none() => {
+                                "load the predictions file to step through this filter".into()
+                            }
                             None => "not in the current filter".into(),
                         }}
                     </span>

@@ -11,8 +11,6 @@ use real_core::{Page, View};
 
 /// Pairs listed on the page.
 const LISTED: usize = 60;
-/// Near-duplicate pairs at least this tied count towards the overall pair-tolerant figure.
-const TOLERANT_MIN_JACCARD: f64 = 0.2;
 
 /// The pairs page.
 #[component]
@@ -27,7 +25,7 @@ pub fn PairsPage() -> impl IntoView {
             explorer.evaluation.get().map(|e| {
                 let near: Vec<Pair> = ranked
                     .iter()
-                    .filter(|p| p.kind == PairKind::NearDuplicate && p.jaccard >= TOLERANT_MIN_JACCARD)
+                    .filter(|p| p.kind == PairKind::NearDuplicate)
                     .copied()
                     .collect();
                 let tolerant = pairs::tolerant_top1(&data, &e.predictions, &near);
@@ -37,7 +35,7 @@ pub fn PairsPage() -> impl IntoView {
                         "Pair-tolerant ReaL top-1: "
                         <strong>{tolerant.fraction.map(percent).unwrap_or_default()}</strong>
                         {format!(
-                            " against {} strict, counting either class of the {} near-duplicate pairs with Jaccard ≥ {TOLERANT_MIN_JACCARD} as correct.",
+                            " against {} strict, counting either class of the {} near-duplicate pairs as correct.",
                             strict.and_then(|s| s.fraction).map(percent).unwrap_or_default(),
                             near.len()
                         )}
@@ -72,6 +70,12 @@ pub fn PairsPage() -> impl IntoView {
                         .into_any()
                     }
                     (PairKind::CoOccurring, None) => view! { <span class="badge scene">"co-occurring"</span> }.into_any(),
+                    (PairKind::Together, _) => view! {
+                        <span class="badge together" title="given together often, but not tied closely enough to call them one object">
+                            "often together"
+                        </span>
+                    }
+                    .into_any(),
                 };
                 let model = evaluation.as_ref().map(|e| {
                     let split = pairs::split(&data, &e.predictions, pair);
@@ -125,9 +129,10 @@ pub fn PairsPage() -> impl IntoView {
             <h2>"Duplicate class pairs"</h2>
             <p class="intro">
                 "Pairs of classes that raters gave to the same images, ranked by the Jaccard index of the two labels' image sets "
-                "(images with both ÷ images with either). A pair is a near-duplicate when the two labels go together far more "
-                "than either goes with any third class; when a third class goes with both about as strongly, they are "
-                "separate objects that share scenes (desk, monitor, keyboard, mouse)."
+                "(images with both ÷ images with either). A pair is a near-duplicate when its Jaccard is at least 0.4 and the "
+                "two labels go together at least twice as strongly as either goes with any third class; when a third class "
+                "goes with both about as strongly, they are separate objects that share scenes (desk, monitor, keyboard, mouse). "
+                "The model's split shows its top-1 on the pair's images: first class (blue), second (purple), other (grey)."
             </p>
             {overall}
             <table class="pair-table">

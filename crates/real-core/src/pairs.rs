@@ -17,6 +17,9 @@ pub enum PairKind {
     /// Separate objects seen together: a third class goes with both about as strongly,
     /// the mark of a scene (desk, monitor, keyboard, mouse).
     CoOccurring,
+    /// Often given together, but not tied closely enough to call them one object
+    /// (suit / Windsor tie, canoe / paddle).
+    Together,
 }
 
 /// Two classes and how the raters used them together.
@@ -42,6 +45,9 @@ pub struct Pair {
 
 /// A near-duplicate pair's Jaccard must exceed its best third class's this many times.
 pub const DUPLICATE_RATIO: f64 = 2.0;
+/// ... and be at least this: below it, objects that merely go together (suit and tie)
+/// cannot be told from two names of one object.
+pub const DUPLICATE_MIN_JACCARD: f64 = 0.4;
 
 /// Every pair given together to at least `min_both` images, best Jaccard first.
 pub fn rank(dataset: &Dataset, min_both: usize) -> Vec<Pair> {
@@ -84,7 +90,8 @@ pub fn rank(dataset: &Dataset, min_both: usize) -> Vec<Pair> {
                 .max_by(|x, y| x.1.total_cmp(&y.1).then(y.0.cmp(&x.0)));
             let kind = match scene {
                 Some((_, s)) if j < DUPLICATE_RATIO * s => PairKind::CoOccurring,
-                _ => PairKind::NearDuplicate,
+                _ if j >= DUPLICATE_MIN_JACCARD => PairKind::NearDuplicate,
+                _ => PairKind::Together,
             };
             Pair {
                 a: ClassIndex(a),

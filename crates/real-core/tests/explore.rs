@@ -132,6 +132,8 @@ fn desk_scenes_are_told_apart_from_near_duplicates() {
     for (a, b) in [(836, 837), (620, 681), (657, 744), (638, 639)] {
         assert_eq!(find(a, b).kind, PairKind::NearDuplicate, "{a}-{b}");
     }
+    // Suit and Windsor tie go together without being one object.
+    assert_eq!(find(834, 906).kind, PairKind::Together);
 }
 
 #[test]
