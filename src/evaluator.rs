@@ -25,6 +25,47 @@ pub enum Event {
     Unavailable,
 }
 
+/// A started worker kept ready for the next load, so that a small file does not wait for the
+/// worker's wasm to download and compile.
+struct Spare {
+    worker: Worker,
+    ready: Rc<RefCell<bool>>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+}
+
+thread_local! {
+    static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
+}
+
+/// Starts a spare worker if there is none.
+pub fn warm_up() {
+    SPARE.with(|spare| {
+        if spare.borrow().is_some() {
+            return;
+        }
+        let Ok(worker) = Worker::new(WORKER_SCRIPT) else {
+            return;
+        };
+        let ready = Rc::new(RefCell::new(false));
+        let flag = ready.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if event
+                .data()
+                .as_string()
+                .is_some_and(|t| t.contains("\"ready\""))
+            {
+                *flag.borrow_mut() = true;
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        *spare.borrow_mut() = Some(Spare {
+            worker,
+            ready,
+            _on_message: on_message,
+        });
+    });
+}
+
 /// One load under way in its own worker; dropping or cancelling it ends the worker.
 pub struct Job {
     worker: Worker,
@@ -39,10 +80,18 @@ impl Job {
         options: LoadOptions,
         on_event: impl Fn(Event) + 'static,
     ) -> Option<Job> {
-        let worker = Worker::new(WORKER_SCRIPT).ok()?;
+        let spare = SPARE.with(|s| s.borrow_mut().take());
+        let (worker, already_ready) = match spare {
+            Some(spare) => {
+                let ready = *spare.ready.borrow();
+                (spare.worker, ready)
+            }
+            None => (Worker::new(WORKER_SCRIPT).ok()?, false),
+        };
         let on_event = Rc::new(on_event);
         let finished = Rc::new(RefCell::new(false));
         let request = serde_json::to_string(&Request::from(options)).unwrap_or_default();
+        let (file_for_ready, request_for_ready) = (file.clone(), request.clone());
         let on_message = {
             let worker = worker.clone();
             let on_event = on_event.clone();
@@ -59,16 +108,7 @@ impl Job {
                 };
                 match message {
                     // The worker is listening only now: send the work.
-                    FromWorker::Ready => {
-                        let job = js_sys::Object::new();
-                        let _ = js_sys::Reflect::set(&job, &"file".into(), &file);
-                        let _ = js_sys::Reflect::set(
-                            &job,
-                            &"request".into(),
-                            &JsValue::from_str(&request),
-                        );
-                        let _ = worker.post_message(&job);
-                    }
+                    FromWorker::Ready => send(&worker, &file, &request),
                     FromWorker::Progress { stage, fraction } => {
                         on_event(Event::Progress(stage, fraction))
                     }
@@ -106,6 +146,11 @@ impl Job {
         };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        if already_ready {
+            send(&worker, &file_for_ready, &request_for_ready);
+        }
+        // The next load gets a warm worker too.
+        warm_up();
         Some(Job {
             worker,
             _on_message: on_message,
@@ -117,6 +162,13 @@ impl Job {
     pub fn cancel(&self) {
         self.worker.terminate();
     }
+}
+
+fn send(worker: &Worker, file: &web_sys::File, request: &str) {
+    let job = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&job, &"file".into(), file);
+    let _ = js_sys::Reflect::set(&job, &"request".into(), &JsValue::from_str(request));
+    let _ = worker.post_message(&job);
 }
 
 impl Drop for Job {
