@@ -23,6 +23,10 @@ test('filter to ReaL only, open a case, share its link with someone who has no f
   assert.ok((await rows.count()) < 40, 'the list is virtualised');
   await shot(page, 'cases-real-only.png');
   const image = await rows.first().getAttribute('data-image');
+  // Every case has its own copy-link control; it copies without opening the case.
+  await rows.first().getByTestId('case-copy-link').click();
+  assert.match(await page.evaluate(() => navigator.clipboard.readText()), new RegExp(`page=image.*image=${image}`));
+  assert.equal(await page.getByTestId('image-page').count(), 0);
   await rows.first().click();
   await page.getByTestId('image-page').waitFor();
   assert.equal(await page.getByTestId('image-page').getAttribute('data-image'), image);

@@ -1,6 +1,7 @@
 //! One case in the list.
 
-use crate::state::Explorer;
+use crate::state::{absolute_url, Explorer};
+use crate::ui::cases::image_view;
 use crate::ui::chips::{ClassChip, LabelChips};
 use crate::ui::thumb::Thumb;
 use leptos::prelude::*;
@@ -31,6 +32,7 @@ pub fn CaseRow(
     let explorer = expect_context::<Explorer>();
     let data = explorer.data();
     let image = case.image;
+    let copied = RwSignal::new(false);
     let original = data.original_label(image);
     let real = data.real_labels(image).to_vec();
     let evaluation = explorer.evaluation.get_untracked();
@@ -100,6 +102,20 @@ pub fn CaseRow(
                     <strong>{format!("#{}", image.0)}</strong>
                     <span class="file">{image.file_name()}</span>
                     {badge}
+                    <button
+                        class="row-link"
+                        title="copy a link to this case"
+                        data-testid="case-copy-link"
+                        on:click=move |ev| {
+                            // Copy without opening the case.
+                            ev.stop_propagation();
+                            let url = absolute_url(&image_view(&explorer, image));
+                            let _ = window().navigator().clipboard().write_text(&url);
+                            copied.set(true);
+                        }
+                    >
+                        {move || if copied.get() { "link copied" } else { "copy link" }}
+                    </button>
                 </div>
                 <div class="case-line">
                     <span class="what">"original"</span>
