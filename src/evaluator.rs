@@ -3,7 +3,7 @@
 
 use crate::worker_protocol::{FromWorker, Request};
 use real_core::{LoadOptions, Predictions};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -29,39 +29,64 @@ pub enum Event {
 /// worker's wasm to download and compile.
 struct Spare {
     worker: Worker,
-    ready: Rc<RefCell<bool>>,
+    state: Rc<Cell<SpareState>>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum SpareState {
+    Starting,
+    Ready,
+    Failed,
 }
 
 thread_local! {
     static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
+    /// Set once a worker failed to start: the page then evaluates on its own thread.
+    static UNAVAILABLE: Cell<bool> = const { Cell::new(false) };
 }
 
 /// Starts a spare worker if there is none.
 pub fn warm_up() {
+    if UNAVAILABLE.with(Cell::get) {
+        return;
+    }
     SPARE.with(|spare| {
         if spare.borrow().is_some() {
             return;
         }
         let Ok(worker) = Worker::new(WORKER_SCRIPT) else {
+            UNAVAILABLE.with(|u| u.set(true));
             return;
         };
-        let ready = Rc::new(RefCell::new(false));
-        let flag = ready.clone();
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if event
-                .data()
-                .as_string()
-                .is_some_and(|t| t.contains("\"ready\""))
-            {
-                *flag.borrow_mut() = true;
-            }
-        });
+        let state = Rc::new(Cell::new(SpareState::Starting));
+        let on_message = {
+            let state = state.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if event
+                    .data()
+                    .as_string()
+                    .is_some_and(|t| t.contains("\"ready\""))
+                {
+                    state.set(SpareState::Ready);
+                }
+            })
+        };
+        let on_error = {
+            let state = state.clone();
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+                state.set(SpareState::Failed);
+                UNAVAILABLE.with(|u| u.set(true));
+            })
+        };
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         *spare.borrow_mut() = Some(Spare {
             worker,
-            ready,
+            state,
             _on_message: on_message,
+            _on_error: on_error,
         });
     });
 }
@@ -80,12 +105,17 @@ impl Job {
         options: LoadOptions,
         on_event: impl Fn(Event) + 'static,
     ) -> Option<Job> {
+        if UNAVAILABLE.with(Cell::get) {
+            return None;
+        }
+        // Events arrive only between tasks, so a spare still starting cannot fail unseen
+        // between this check and the handlers set below.
         let spare = SPARE.with(|s| s.borrow_mut().take());
         let (worker, already_ready) = match spare {
-            Some(spare) => {
-                let ready = *spare.ready.borrow();
-                (spare.worker, ready)
-            }
+            Some(spare) => match spare.state.get() {
+                SpareState::Failed => return None,
+                state => (spare.worker, state == SpareState::Ready),
+            },
             None => (Worker::new(WORKER_SCRIPT).ok()?, false),
         };
         let on_event = Rc::new(on_event);
@@ -136,7 +166,9 @@ impl Job {
         let on_error = {
             let worker = worker.clone();
             Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                // The script is missing or failed to start: fall back to the page.
+                // The script is missing or failed to start: fall back to the page, now and
+                // for later loads.
+                UNAVAILABLE.with(|u| u.set(true));
                 if !*finished.borrow() {
                     *finished.borrow_mut() = true;
                     worker.terminate();
