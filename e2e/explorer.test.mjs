@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { setUp, ctx, count, openPage, give, shot, root, SUB, golden } from './harness.mjs';
 
 setUp();
@@ -183,6 +184,52 @@ test('a 200 MB logits file loads in a worker with progress, and a load can be ca
   await give(page, LOGITS);
   assert.match(await page.locator('.results h2 .sub').textContent(), /evaluated in a worker in \d+ ms/);
   assert.equal(await page.getByTestId('real-top1').textContent(), `${(100 * ctx.expected[LOGITS].real_top1).toFixed(2)}%`);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('a remembered folder reopens on a later visit; dropped images are used too', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?page=cases`);
+  const names = ['ILSVRC2012_val_00000001.JPEG', 'ILSVRC2012_val_00000002.JPEG', 'ILSVRC2012_val_00000003.JPEG'];
+  const images = await Promise.all(names.map(async (n) => [n, (await readFile(path.join(root, 'target', 'e2e-images', n))).toString('base64')]));
+  // A folder in the origin-private file system stands in for one picked with the folder
+  // picker (which automation cannot drive); its handle is remembered the way the page does.
+  await page.evaluate(async (images) => {
+    const dir = await (await navigator.storage.getDirectory()).getDirectoryHandle('val', { create: true });
+    for (const [name, b64] of images) {
+      const writable = await (await dir.getFileHandle(name, { create: true })).createWritable();
+      await writable.write(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+      await writable.close();
+    }
+    const db = await new Promise((ok, fail) => {
+      const r = indexedDB.open('real-explorer', 1);
+      r.onupgradeneeded = () => r.result.createObjectStore('handles');
+      r.onsuccess = () => ok(r.result);
+      r.onerror = () => fail(r.error);
+    });
+    await new Promise((ok, fail) => {
+      const t = db.transaction('handles', 'readwrite');
+      t.objectStore('handles').put(dir, 'images');
+      t.oncomplete = ok;
+      t.onerror = () => fail(t.error);
+    });
+    db.close();
+  }, images);
+  await page.reload();
+  await page.locator('.image-source summary').click();
+  await page.getByTestId('reopen-folder').click();
+  await page.waitForFunction(() => /folder: 3 images/.test(document.querySelector('[data-testid=image-source-status]')?.textContent ?? ''));
+  await page.waitForFunction(() => document.querySelectorAll('img[data-testid=thumb]').length === 3);
+
+  // Dropping image files on the images panel uses them.
+  await page.reload();
+  await page.locator('.image-source summary').click();
+  await page.evaluate(async (images) => {
+    const transfer = new DataTransfer();
+    for (const [name, b64] of images.slice(0, 2)) transfer.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type: 'image/jpeg' }));
+    document.querySelector('[data-testid=image-source]').dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  }, images);
+  await page.waitForFunction(() => /folder: 2 images/.test(document.querySelector('[data-testid=image-source-status]')?.textContent ?? ''));
   assert.deepEqual(problems, []);
   await close();
 });

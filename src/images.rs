@@ -95,17 +95,19 @@ pub fn fill_template(template: &str, dataset: &Dataset, image: ImageId) -> Strin
         .replace("{id}", &image.0.to_string())
 }
 
-/// Indexes picked files by the validation image they name; others are ignored.
-pub fn index_files(files: &web_sys::FileList) -> HashMap<ImageId, web_sys::File> {
-    let mut map = HashMap::new();
-    for i in 0..files.length() {
-        if let Some(file) = files.get(i) {
-            if let Some(image) = ImageId::from_file_name(&file.name()) {
-                map.insert(image, file);
-            }
-        }
-    }
-    map
+/// Indexes files by the validation image they name; others are ignored.
+pub fn index_files(
+    files: impl IntoIterator<Item = web_sys::File>,
+) -> HashMap<ImageId, web_sys::File> {
+    files
+        .into_iter()
+        .filter_map(|file| ImageId::from_file_name(&file.name()).map(|image| (image, file)))
+        .collect()
+}
+
+/// The files of a `FileList`.
+pub fn list(files: &web_sys::FileList) -> Vec<web_sys::File> {
+    (0..files.length()).filter_map(|i| files.get(i)).collect()
 }
 
 /// Reads a tar's headers (not its contents) and records where each validation image lies.

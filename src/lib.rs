@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod evaluator;
+pub mod folders;
 pub mod images;
 pub mod load;
 pub mod state;

@@ -1,11 +1,13 @@
 //! Choosing where images come from: a folder, the validation tar, or a URL template.
 
+use crate::folders;
 use crate::images::{self, ImageSource};
 use crate::state::Explorer;
 use crate::text::count;
-use leptos::ev::Event;
+use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use wasm_bindgen::JsValue;
 use web_sys::HtmlInputElement;
 
 /// Where a template is remembered between visits.
@@ -30,14 +32,12 @@ pub fn ImageSourcePanel() -> impl IntoView {
             explorer.images.set(ImageSource::Template(template));
         }
     }
-    let on_folder = move |ev: Event| {
-        let input = event_target::<HtmlInputElement>(&ev);
-        let Some(files) = input.files() else { return };
-        let map = images::index_files(&files);
+    let use_files = move |files: Vec<web_sys::File>| {
+        let given = files.len();
+        let map = images::index_files(files);
         if map.is_empty() {
             status.set(Some(format!(
-                "None of the {} files picked is named like ILSVRC2012_val_00000001.JPEG; pick the validation folder.",
-                files.length()
+                "None of the {given} files is named like ILSVRC2012_val_00000001.JPEG; give the validation folder."
             )));
         } else {
             status.set(Some(format!(
@@ -47,11 +47,13 @@ pub fn ImageSourcePanel() -> impl IntoView {
             explorer.images.set(ImageSource::Folder(map));
         }
     };
-    let on_tar = move |ev: Event| {
+    let on_folder = move |ev: Event| {
         let input = event_target::<HtmlInputElement>(&ev);
-        let Some(tar) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
+        if let Some(files) = input.files() {
+            use_files(images::list(&files));
+        }
+    };
+    let use_tar = move |tar: web_sys::File| {
         status.set(Some(format!("Indexing {}…", tar.name())));
         spawn_local(async move {
             let result = images::index_tar(&tar, |fraction| {
@@ -74,6 +76,53 @@ pub fn ImageSourcePanel() -> impl IntoView {
                 Err(message) => status.set(Some(format!("{}: {message}", tar.name()))),
             }
         });
+    };
+    // Folders picked as handles are remembered by the browser between visits.
+    let remembered = RwSignal::new(None::<String>);
+    let can_remember = folders::can_remember_folders();
+    if can_remember {
+        spawn_local(async move {
+            if let Ok(name) = folders::remembered_name().await {
+                remembered.set(name.as_string());
+            }
+        });
+    }
+    let walk = move |pending: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<JsValue, JsValue>>>,
+    >| {
+        status.set(Some("Reading the folder…".into()));
+        spawn_local(async move {
+            match pending.await {
+                Ok(files) if !files.is_null() => use_files(folders::files_of(&files)),
+                Ok(_) => status.set(Some(
+                    "The browser did not allow reading the folder again; choose it anew.".into(),
+                )),
+                Err(_) => status.set(None),
+            }
+        });
+    };
+    let on_drop = move |ev: DragEvent| {
+        ev.prevent_default();
+        let Some(transfer) = ev.data_transfer() else {
+            return;
+        };
+        status.set(Some("Reading what was dropped…".into()));
+        spawn_local(async move {
+            let files = folders::dropped_files(&transfer)
+                .await
+                .map(|f| folders::files_of(&f))
+                .unwrap_or_default();
+            match files.as_slice() {
+                [one] if one.name().ends_with(".tar") => use_tar(one.clone()),
+                _ => use_files(files),
+            }
+        });
+    };
+    let on_tar = move |ev: Event| {
+        let input = event_target::<HtmlInputElement>(&ev);
+        if let Some(tar) = input.files().and_then(|f| f.get(0)) {
+            use_tar(tar);
+        }
     };
     let on_template = move |ev: Event| {
         let value = event_target::<HtmlInputElement>(&ev).value();
@@ -108,12 +157,31 @@ pub fn ImageSourcePanel() -> impl IntoView {
         })
     };
     view! {
-        <details class="image-source" data-testid="image-source">
+        <details
+            class="image-source"
+            data-testid="image-source"
+            on:dragover=move |ev: DragEvent| ev.prevent_default()
+            on:drop=on_drop
+        >
             <summary>"Images — " <span data-testid="image-source-status">{current}</span></summary>
             <p class="small">
-                "ImageNet images cannot ship with this page. Give it yours; nothing is uploaded."
+                "ImageNet images cannot ship with this page. Give it yours — pick or drop the folder or the tar; nothing is uploaded."
             </p>
             <div class="source-controls">
+                {can_remember.then(|| view! {
+                    <button
+                        class="button"
+                        title="the browser remembers this folder for your next visit"
+                        on:click=move |_| walk(Box::pin(folders::pick_and_remember()))
+                    >
+                        "Choose folder (remembered)…"
+                    </button>
+                })}
+                {move || remembered.get().map(|name| view! {
+                    <button class="button" data-testid="reopen-folder" on:click=move |_| walk(Box::pin(folders::reopen_remembered()))>
+                        {format!("Reopen “{name}”")}
+                    </button>
+                })}
                 <label class="button">
                     "Validation folder…"
                     <input type="file" multiple node_ref=folder_input data-testid="images-folder-input" on:change=on_folder />
