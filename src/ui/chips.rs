@@ -74,3 +74,14 @@ pub fn LabelChips(
         })
         .collect_view()
 }
+
+/// CSS classes of the original label's chip: struck out when the ReaL raters rejected it.
+pub fn original_chip_kind(real: &[ClassIndex], original: ClassIndex) -> &'static str {
+    if real.is_empty() {
+        "original"
+    } else if real.contains(&original) {
+        "original hit"
+    } else {
+        "original miss"
+    }
+}

@@ -3,7 +3,7 @@
 
 use crate::state::{absolute_url, Explorer};
 use crate::ui::cases::{image_view, typing, KeyHelp};
-use crate::ui::chips::ClassChip;
+use crate::ui::chips::{original_chip_kind, ClassChip};
 use crate::ui::link::Link;
 use crate::ui::thumb::Thumb;
 use leptos::ev::KeyboardEvent;
@@ -135,13 +135,7 @@ pub fn ImagePage() -> impl IntoView {
                 .collect_view()
                 .into_any()
         };
-        let original_kind = if real.is_empty() {
-            "original"
-        } else if real.contains(&original) {
-            "original hit"
-        } else {
-            "original miss"
-        };
+        let original_kind = original_chip_kind(&real, original);
         Some(view! {
             <section class="image-page" data-testid="image-page" data-image=image.0>
                 <div class="image-nav">

@@ -92,6 +92,18 @@ fn Figure(
     }
 }
 
+/// The case list of one outcome.
+fn cases_with(outcome: Outcome) -> View {
+    View {
+        page: Page::Cases,
+        filter: CaseFilter {
+            outcome: Some(outcome),
+            ..Default::default()
+        },
+        ..Default::default()
+    }
+}
+
 fn outcome_of(key: &str) -> Outcome {
     match key {
         "both" => Outcome::Both,
@@ -122,14 +134,7 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
         .map(|(key, label, n)| {
             let width = format!("width: {:.3}%", share(n));
             let text = format!("{label}: {} ({:.2}%): open these cases", count(n), share(n));
-            let to = View {
-                page: Page::Cases,
-                filter: CaseFilter {
-                    outcome: Some(outcome_of(key)),
-                    ..Default::default()
-                },
-                ..Default::default()
-            };
+            let to = cases_with(outcome_of(key));
             view! {
                 <Link to=to class=format!("segment {key}") style=width>
                     <span class="sr">{text}</span>
@@ -144,14 +149,7 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
             let testid = format!("split-{key}");
             let figure = count(n);
             let share_text = format!(" ({:.2}%)", share(n));
-            let to = View {
-                page: Page::Cases,
-                filter: CaseFilter {
-                    outcome: Some(outcome_of(key)),
-                    ..Default::default()
-                },
-                ..Default::default()
-            };
+            let to = cases_with(outcome_of(key));
             view! {
                 <li>
                     <Link to=to class=format!("split-link {key}")>

@@ -2,7 +2,7 @@
 
 use crate::state::{absolute_url, Explorer};
 use crate::ui::cases::image_view;
-use crate::ui::chips::{ClassChip, LabelChips};
+use crate::ui::chips::{original_chip_kind, ClassChip, LabelChips};
 use crate::ui::thumb::Thumb;
 use leptos::prelude::*;
 use real_core::cases::Case;
@@ -39,13 +39,7 @@ pub fn CaseRow(
     let model = evaluation
         .as_ref()
         .and_then(|e| case.row.map(|row| (e.predictions.clone(), row)));
-    let original_kind = if real.is_empty() {
-        "original"
-    } else if real.contains(&original) {
-        "original hit"
-    } else {
-        "original miss"
-    };
+    let original_kind = original_chip_kind(&real, original);
     let real_chips = if real.is_empty() {
         view! { <span class="none">"no valid label"</span> }.into_any()
     } else {
