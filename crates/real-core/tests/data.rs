@@ -2,7 +2,6 @@
 
 use crate::util::{dataset, shared_real_json};
 use real_core::{ClassIndex, Dataset, Ilsvrc2012Id, ImageId};
-use std::time::Instant;
 
 #[test]
 fn real_sets_equal_published_real_json() {
@@ -113,11 +112,9 @@ fn imagefolder_order_sorts_by_wnid_then_file() {
 }
 
 #[test]
-fn decoding_is_fast_and_rejects_damage() {
-    let started = Instant::now();
+fn decoding_rejects_damage() {
+    // Decoding time is measured by `make bench`, not asserted here.
     let decoded = Dataset::decode(real_core::dataset::EMBEDDED).unwrap();
-    // Not a timing test (see `make bench`); just a sanity bound far above the target.
-    assert!(started.elapsed().as_secs() < 5);
     assert_eq!(decoded.image_count(), 50_000);
     let bytes = real_core::dataset::EMBEDDED;
     assert!(Dataset::decode(&bytes[..bytes.len() - 1]).is_err());
