@@ -94,7 +94,7 @@ test('label filters give the published counts without a model', async () => {
   await close();
 });
 
-test('a folder of images shows thumbnails; so does the tar, read in place', async () => {
+test('a folder of images shows thumbnails; a reload forgets picked files and shows placeholders', async () => {
   const { page, problems, close } = await openPage(`${ctx.base}?page=cases`);
   await page.locator('.image-source summary').click();
   await page.getByTestId('images-folder-input').setInputFiles(path.join(root, 'target', 'e2e-images'));

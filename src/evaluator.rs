@@ -189,11 +189,6 @@ impl Job {
             _on_error: on_error,
         })
     }
-
-    /// Stops the work at once.
-    pub fn cancel(&self) {
-        self.worker.terminate();
-    }
 }
 
 fn send(worker: &Worker, file: &web_sys::File, request: &str) {

@@ -23,16 +23,6 @@ pub enum ImageSource {
 }
 
 impl ImageSource {
-    /// How many images the source can show, when known.
-    pub fn count(&self) -> Option<usize> {
-        match self {
-            ImageSource::None => Some(0),
-            ImageSource::Folder(files) => Some(files.len()),
-            ImageSource::Tar { members, .. } => Some(members.len()),
-            ImageSource::Template(_) => None,
-        }
-    }
-
     /// A URL for an image, or `None` when the source does not have it. Object URLs are made
     /// on demand; the caller revokes them when the image leaves the screen.
     pub fn url(&self, dataset: &Dataset, image: ImageId) -> Option<ImageUrl> {

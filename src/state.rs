@@ -53,15 +53,18 @@ impl Explorer {
         let view = RwSignal::new(view);
         let evaluation: RwSignal<Option<Evaluation>> = RwSignal::new(None);
         let stored = StoredValue::new(dataset);
+        // Only the filter, the sort and the model select cases: moving between images or
+        // pages must not walk the 50,000 images again.
+        let selection = Memo::new(move |_| view.with(|v| (v.filter, v.sort)));
         let cases = Memo::new(move |_| {
-            let view = view.get();
+            let (filter, sort) = selection.get();
             let evaluation = evaluation.get();
             let predictions = evaluation.as_ref().map(|e| e.predictions.as_ref());
             Arc::new(cases::select(
                 &stored.get_value(),
                 predictions,
-                &view.filter,
-                view.sort,
+                &filter,
+                sort,
             ))
         });
         Self {
