@@ -6,23 +6,28 @@
 //! It has no web dependencies: the page and the `real-eval` command are thin callers.
 
 pub mod cases;
+pub mod compare;
 pub mod dataset;
 pub mod detect;
 pub mod error;
 pub mod formats;
 pub mod ids;
 pub mod interval;
+pub mod labels;
 pub mod metrics;
 pub mod pairs;
 pub mod predictions;
+pub mod scores;
 pub mod view;
 
 pub use dataset::{Dataset, DatasetFacts};
 pub use detect::{ClassConvention, Detection, LoadOptions, RowOrder};
 pub use error::ParseError;
 pub use ids::{ClassIndex, Ilsvrc2012Id, ImageId, RowIndex};
+pub use labels::LabelSet;
 pub use metrics::Report;
 pub use predictions::Predictions;
+pub use scores::{Ranks, Score};
 pub use view::{Page, View};
 
 /// Reads a predictions file and evaluates it: the one call the page and `real-eval` make.

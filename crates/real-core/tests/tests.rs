@@ -5,6 +5,7 @@ mod detect;
 mod errors;
 mod explore;
 mod formats;
+mod labels;
 mod metrics;
 mod util;
 mod view;
