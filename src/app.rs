@@ -4,12 +4,14 @@ use crate::evaluator::{Event as WorkerEvent, Job};
 use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
-    CasesPage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel, NavBar, Notices,
-    PairsPage, ResultsPanel,
+    CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel,
+    LeaderboardPage, NavBar, Notices, PairsPage, ResultsPanel, Workspace,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use real_core::view::ModelRef;
 use real_core::{Dataset, LoadOptions, Page};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The whole page.
@@ -28,21 +30,44 @@ pub fn App() -> impl IntoView {
     provide_context(explorer);
     explorer.listen_to_history();
 
-    let settle = move |result: Result<Evaluation, LoadError>| {
-        explorer.progress.set(None);
-        match result {
-            Ok(evaluation) => {
-                explorer.evaluation.set(Some(evaluation));
-                explorer.error.set(None);
-            }
-            Err(error) => explorer.error.set(Some(error)),
-        }
-    };
-    // The file on screen (to re-read it with another reading) and the load under way.
-    let current_file = StoredValue::new_local(None::<web_sys::File>);
+    // Each model's file, to re-read it with another reading; and the load under way.
+    let files = StoredValue::new_local(HashMap::<u32, web_sys::File>::new());
     let job = StoredValue::new_local(None::<Job>);
     let generation = StoredValue::new(0u64);
-    let start = move |file: web_sys::File, options: LoadOptions| {
+    let start = move |file: web_sys::File, options: LoadOptions, replacing: Option<u32>| {
+        let settle = {
+            let file = file.clone();
+            move |result: Result<Evaluation, LoadError>| {
+                explorer.progress.set(None);
+                match result {
+                    Ok(evaluation) => {
+                        let mut id = 0;
+                        explorer
+                            .hub
+                            .update(|h| id = h.add_model(evaluation, replacing));
+                        files.update_value(|f| {
+                            if let Some(old) = replacing {
+                                f.remove(&old);
+                            }
+                            f.insert(id, file.clone());
+                        });
+                        // The new model goes on screen.
+                        let name = explorer
+                            .hub
+                            .with_untracked(|h| h.models.iter().find(|m| m.id == id).map(|m| m.name.clone()));
+                        if let Some(name) = name {
+                            let mut view = explorer.view.get_untracked();
+                            if view.page == Page::Overview {
+                                view.models = vec![ModelRef::named(name)];
+                                explorer.navigate(view);
+                            }
+                        }
+                        explorer.error.set(None);
+                    }
+                    Err(error) => explorer.error.set(Some(error)),
+                }
+            }
+        };
         job.update_value(|j| *j = None);
         generation.update_value(|g| *g += 1);
         let mine = generation.get_value();
@@ -57,9 +82,10 @@ pub fn App() -> impl IntoView {
         let on_page = {
             let file = file.clone();
             let name = name.clone();
+            let settle = settle.clone();
             move || {
                 // No worker here: read and evaluate on the page, still with progress.
-                let (file, name) = (file.clone(), name.clone());
+                let (file, name, settle) = (file.clone(), name.clone(), settle.clone());
                 spawn_local(async move {
                     let read = load::read_file(&file, |fraction| {
                         if current() {
@@ -120,7 +146,9 @@ pub fn App() -> impl IntoView {
             None => on_page(),
         }
     };
-    let options = move || {
+    // A reading imposed by the link applies to the predictions the link names, and only there:
+    // each model keeps its own reading.
+    let link_options = move || {
         let view = explorer.view.get_untracked();
         LoadOptions {
             order: view.order,
@@ -128,26 +156,23 @@ pub fn App() -> impl IntoView {
         }
     };
     let on_file = Callback::new(move |file: web_sys::File| {
-        // A file replaces a URL source: the link must no longer claim it.
+        // A file is not the URL source: the link must no longer claim it.
         let mut view = explorer.view.get_untracked();
         if view.predictions.take().is_some() {
+            view.order = None;
+            view.classes = None;
             explorer.navigate(view);
         }
-        current_file.set_value(Some(file.clone()));
-        start(file, options());
+        start(file, LoadOptions::default(), None);
     });
     let on_cancel = Callback::new(move |_| {
         job.update_value(|j| *j = None);
         generation.update_value(|g| *g += 1);
         explorer.progress.set(None);
     });
-    let on_reread = Callback::new(move |options: LoadOptions| {
-        if let Some(file) = current_file.get_value() {
-            let mut view = explorer.view.get_untracked();
-            view.order = options.order;
-            view.classes = options.convention;
-            explorer.navigate(view);
-            start(file, options);
+    let on_reread = Callback::new(move |(id, options): (u32, LoadOptions)| {
+        if let Some(file) = files.with_value(|f| f.get(&id).cloned()) {
+            start(file, options, Some(id));
         }
     });
     // Predictions named by the link load from their URL.
@@ -162,14 +187,20 @@ pub fn App() -> impl IntoView {
                 Ok(bytes) => {
                     let name = url.rsplit('/').next().unwrap_or(&url).to_string();
                     match load::file_from_bytes(&bytes, &name) {
-                        Some(file) => {
-                            current_file.set_value(Some(file.clone()));
-                            start(file, options());
+                        Some(file) => start(file, link_options(), None),
+                        None => {
+                            explorer.progress.set(None);
+                            explorer.error.set(Some(LoadError {
+                                file_name: name,
+                                message: "the browser could not hold the downloaded file".into(),
+                            }));
                         }
-                        None => settle(load::evaluate(&explorer.data(), name, &bytes, options())),
                     }
                 }
-                Err(error) => settle(Err(error)),
+                Err(error) => {
+                    explorer.progress.set(None);
+                    explorer.error.set(Some(error));
+                }
             }
         });
     }
@@ -193,7 +224,8 @@ pub fn App() -> impl IntoView {
                 Page::Overview => view! {
                     <DropZone on_file=on_file on_cancel=on_cancel />
                     <ImageSourcePanel />
-                    <ResultsPanel evaluation=explorer.evaluation.read_only() on_reread=on_reread />
+                    <Workspace />
+                    <ResultsPanel evaluation=explorer.evaluation on_reread=on_reread />
                     <DatasetFactsPanel facts=facts.clone() decode_ms=decode_ms />
                 }
                 .into_any(),
@@ -215,6 +247,8 @@ pub fn App() -> impl IntoView {
                 .into_any(),
                 Page::Image => view! { <ImagePage /> }.into_any(),
                 Page::Pairs => view! { <PairsPage /> }.into_any(),
+                Page::Leaderboard => view! { <Workspace /> <LeaderboardPage /> }.into_any(),
+                Page::Compare => view! { <ComparePage /> }.into_any(),
             }}
         </main>
         <footer>

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod evaluator;
 pub mod folders;
+pub mod hub;
 pub mod images;
 pub mod load;
 pub mod state;

@@ -8,6 +8,10 @@ use wasm_bindgen_futures::JsFuture;
 /// A predictions file that was read and evaluated.
 #[derive(Clone, Debug)]
 pub struct Evaluation {
+    /// Stable id in the workspace (0 until the hub adds it); a re-read gets a new one.
+    pub id: u32,
+    /// The name on screen and in links: the file name, made unique, renamable.
+    pub name: String,
     /// The file's name as the user gave it.
     pub file_name: String,
     /// The file's size in bytes.
@@ -22,6 +26,14 @@ pub struct Evaluation {
     pub elapsed_ms: f64,
     /// Whether parsing ran in the Web Worker (else on the page, where no worker could start).
     pub in_worker: bool,
+}
+
+/// Two evaluations are the same when they are the same load under the same name: every load
+/// and re-read gets a new id.
+impl PartialEq for Evaluation {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.name == other.name
+    }
 }
 
 /// A failed load, shown next to the drop zone; whatever was loaded before stays.
@@ -129,6 +141,8 @@ pub fn finish(
     let started = now_ms();
     let report = Report::compute(dataset, &predictions);
     Evaluation {
+        id: 0,
+        name: file_name.clone(),
         file_name,
         size_bytes,
         options,

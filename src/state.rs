@@ -1,9 +1,10 @@
 //! What the whole page shares: one small `Copy` struct of signals, provided as context.
 
+use crate::hub::Hub;
 use crate::images::ImageSource;
 use crate::load::{Evaluation, LoadError};
 use leptos::prelude::*;
-use real_core::cases::{self, Case};
+use real_core::cases::{self, Case, Versus};
 use real_core::pairs::{self, Pair};
 use real_core::{Dataset, View};
 use std::sync::Arc;
@@ -15,8 +16,10 @@ pub struct Explorer {
     pub dataset: StoredValue<Arc<Dataset>>,
     /// The view on screen; the URL mirrors it.
     pub view: RwSignal<View>,
-    /// The evaluation on screen; kept when a later load fails.
-    pub evaluation: RwSignal<Option<Evaluation>>,
+    /// Every loaded model and label set, with their cached figures.
+    pub hub: RwSignal<Hub>,
+    /// The model on screen: the first the view names that is loaded, else the first loaded.
+    pub evaluation: Memo<Option<Evaluation>>,
     /// The last failed load.
     pub error: RwSignal<Option<LoadError>>,
     /// Progress of a load under way.
@@ -51,25 +54,68 @@ impl Explorer {
             .map(|e| format!("{e}; showing the nearest view instead."))
             .collect();
         let view = RwSignal::new(view);
-        let evaluation: RwSignal<Option<Evaluation>> = RwSignal::new(None);
+        let hub = RwSignal::new(Hub::new(&dataset));
         let stored = StoredValue::new(dataset);
-        // Only the filter, the sort and the model select cases: moving between images or
+        let named = Memo::new(move |_| {
+            view.with(|v| {
+                (
+                    v.models.iter().map(|m| m.name.clone()).collect::<Vec<_>>(),
+                    v.label_sets.clone(),
+                )
+            })
+        });
+        let evaluation = Memo::new(move |_| {
+            let (models, _) = named.get();
+            hub.with(|h| {
+                models
+                    .iter()
+                    .find_map(|name| h.model_named(name))
+                    .or_else(|| h.models.first())
+                    .cloned()
+            })
+        });
+        // Only the filter, the sort and the models select cases: moving between images or
         // pages must not walk the 50,000 images again.
         let selection = Memo::new(move |_| view.with(|v| (v.filter, v.sort)));
         let cases = Memo::new(move |_| {
             let (filter, sort) = selection.get();
+            let (models, sets) = named.get();
             let evaluation = evaluation.get();
             let predictions = evaluation.as_ref().map(|e| e.predictions.as_ref());
+            let data = stored.get_value();
+            // The paired-table cell of each image, when the filter asks for one: models A
+            // and B of the view under its judging label set.
+            let cells = filter.versus.and_then(|_| {
+                hub.with(|h| {
+                    let shown: Vec<&Evaluation> =
+                        models.iter().filter_map(|n| h.model_named(n)).collect();
+                    let (a, b) = match shown.as_slice() {
+                        [a, b, ..] => (*a, *b),
+                        _ => (h.models.first()?, h.models.get(1)?),
+                    };
+                    let key = sets.first().cloned().unwrap_or_else(|| "real".into());
+                    let a = h.figures(&data, a, &key)?;
+                    let b = h.figures(&data, b, &key)?;
+                    Some((a.ranks, b.ranks))
+                })
+            });
+            let versus = cells.as_ref().map(|(a, b)| {
+                move |image| Some(Versus::of(a.top1(image)?, b.top1(image)?))
+            });
             Arc::new(cases::select(
-                &stored.get_value(),
+                &data,
                 predictions,
                 &filter,
                 sort,
+                versus
+                    .as_ref()
+                    .map(|f| f as &dyn Fn(real_core::ImageId) -> Option<Versus>),
             ))
         });
         Self {
             dataset: stored,
             view,
+            hub,
             evaluation,
             cases,
             error: RwSignal::new(None),

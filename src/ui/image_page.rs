@@ -35,8 +35,9 @@ pub fn ImagePage() -> impl IntoView {
     let back = move || {
         let mut view = explorer.view.get_untracked();
         view.page = Page::Cases;
-        view.model = None;
-        view.top = Vec::new();
+        for model in &mut view.models {
+            model.top.clear();
+        }
         view
     };
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
@@ -68,61 +69,96 @@ pub fn ImagePage() -> impl IntoView {
         let data = explorer.data();
         let original = data.original_label(image);
         let real = data.real_labels(image).to_vec();
-        let evaluation = explorer.evaluation.get();
-        // Predictions from the loaded file, else the ones the link carries.
-        let (model, top): (Option<String>, Vec<(real_core::ClassIndex, Option<f32>)>) =
-            match evaluation
-                .as_ref()
-                .and_then(|e| e.predictions.row_of(image).map(|row| (e, row)))
-            {
-                Some((e, row)) => {
-                    let scores = e.predictions.top_scores(row);
-                    let top = e
-                        .predictions
-                        .top(row)
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, c)| {
-                            c.map(|c| {
-                                (
-                                    c,
-                                    scores
-                                        .and_then(|s| s.get(i).copied())
-                                        .filter(|s| s.is_finite()),
-                                )
-                            })
-                        })
-                        .collect();
-                    (Some(e.file_name.clone()), top)
-                }
-                None => (
-                    view.model.clone(),
-                    view.top.iter().map(|p| (p.class, p.score)).collect(),
-                ),
-            };
-        let from_link = evaluation
-            .as_ref()
-            .is_none_or(|e| e.predictions.row_of(image).is_none())
-            && !top.is_empty();
-        let rows = top
+        let has_model = explorer.hub.with(|h| !h.models.is_empty());
+        // What the link carries wins: a link shows its sender's predictions, never the
+        // recipient's own files of the same name. Without carried predictions, every loaded
+        // model that covers the image.
+        let carried: Vec<ModelTop> = view
+            .models
             .iter()
-            .enumerate()
-            .map(|(rank, (class, score))| {
-                let in_real = real.contains(class);
-                let is_original = *class == original;
+            .filter(|m| !m.top.is_empty())
+            .map(|m| ModelTop {
+                name: m.name.clone(),
+                top: m.top.iter().map(|p| (p.class, p.score)).collect(),
+                from_link: explorer.hub.with(|h| h.model_named(&m.name).is_none()),
+            })
+            .collect();
+        let models = if carried.is_empty() {
+            explorer.hub.with(|h| {
+                h.models
+                    .iter()
+                    .filter_map(|m| {
+                        let row = m.predictions.row_of(image)?;
+                        let scores = m.predictions.top_scores(row);
+                        let top = m
+                            .predictions
+                            .top(row)
+                            .iter()
+                            .enumerate()
+                            .filter_map(|(i, c)| {
+                                c.map(|c| {
+                                    (
+                                        c,
+                                        scores
+                                            .and_then(|s| s.get(i).copied())
+                                            .filter(|s| s.is_finite()),
+                                    )
+                                })
+                            })
+                            .collect();
+                        Some(ModelTop {
+                            name: m.name.clone(),
+                            top,
+                            from_link: false,
+                        })
+                    })
+                    .collect()
+            })
+        } else {
+            carried
+        };
+        let tables = models
+            .iter()
+            .map(|m| {
+                let rows = m
+                    .top
+                    .iter()
+                    .enumerate()
+                    .map(|(rank, (class, score))| {
+                        let in_real = real.contains(class);
+                        let is_original = *class == original;
+                        view! {
+                            <tr class:first=rank == 0 data-testid="prediction-row">
+                                <td class="rank">{rank + 1}</td>
+                                <td><ClassChip dataset=data.clone() class=*class /></td>
+                                <td class="num">{score.map(|s| format!("{s:.4}")).unwrap_or_else(|| "—".into())}</td>
+                                <td class=if in_real { "yes" } else { "no" }>
+                                    {if real.is_empty() { "—" } else if in_real { "✓ counts" } else { "✗" }}
+                                </td>
+                                <td class=if is_original { "yes" } else { "no" }>{if is_original { "✓ counts" } else { "✗" }}</td>
+                            </tr>
+                        }
+                    })
+                    .collect_view();
+                let title = format!(
+                    "{}{}",
+                    m.name,
+                    if m.from_link { " (from the link)" } else { "" }
+                );
                 view! {
-                    <tr class:first=rank == 0 data-testid="prediction-row">
-                        <td class="rank">{rank + 1}</td>
-                        <td><ClassChip dataset=data.clone() class=*class /></td>
-                        <td class="num">{score.map(|s| format!("{s:.4}")).unwrap_or_else(|| "—".into())}</td>
-                        <td class=if in_real { "yes" } else { "no" }>
-                            {if real.is_empty() { "—" } else if in_real { "✓ counts" } else { "✗" }}
-                        </td>
-                        <td class=if is_original { "yes" } else { "no" }>{if is_original { "✓ counts" } else { "✗" }}</td>
-                    </tr>
+                    <div class="model-top" data-testid="model-top" data-model=m.name.clone()>
+                        <h3>{title}</h3>
+                        <table class="predictions" data-testid="predictions">
+                            <thead>
+                                <tr><th>"#"</th><th>"class"</th><th>"score"</th><th>"under ReaL"</th><th>"under original"</th></tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </div>
                 }
             })
             .collect_view();
+        let no_predictions = models.is_empty();
         let (position, prev, next, total) = match neighbours() {
             Some((at, total, prev, next)) => (at, prev, next, total),
             None => (None, None, None, 0),
@@ -143,7 +179,7 @@ pub fn ImagePage() -> impl IntoView {
                     <span class="position">
                         {match position {
                             Some(i) => format!("{} of {} in this filter", crate::text::count(i + 1), crate::text::count(total)),
-                            None if view.filter.needs_predictions() && evaluation.is_none() => {
+                            None if view.filter.needs_predictions() && !has_model => {
                                 "load the predictions file to step through this filter".into()
                             }
                             None => "not in the current filter".into(),
@@ -161,20 +197,8 @@ pub fn ImagePage() -> impl IntoView {
                         <h2 data-testid="image-title">{format!("#{} · {}", image.0, image.file_name())}</h2>
                         <p>"Original label " <ClassChip dataset=data.clone() class=original kind=original_kind /></p>
                         <p class="real-labels">"ReaL labels " {real_chips}</p>
-                        <h3>
-                            {match &model {
-                                Some(m) => format!("Model: {m}{}", if from_link { " (from the link)" } else { "" }),
-                                None => "No predictions for this image".into(),
-                            }}
-                        </h3>
-                        {(!top.is_empty()).then(|| view! {
-                            <table class="predictions" data-testid="predictions">
-                                <thead>
-                                    <tr><th>"#"</th><th>"class"</th><th>"score"</th><th>"under ReaL"</th><th>"under original"</th></tr>
-                                </thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        })}
+                        {no_predictions.then(|| view! { <h3>"No predictions for this image"</h3> })}
+                        <div class="model-tops">{tables}</div>
                         <p class="share-url">
                             <input readonly value=absolute_url(&view) data-testid="share-url" on:focus=|ev| {
                                 event_target::<web_sys::HtmlInputElement>(&ev).select();
@@ -186,4 +210,12 @@ pub fn ImagePage() -> impl IntoView {
             </section>
         })
     }
+}
+
+/// One model's best-first predictions for the image on screen.
+struct ModelTop {
+    name: String,
+    top: Vec<(real_core::ClassIndex, Option<f32>)>,
+    /// Carried by the link for a model this page has not loaded.
+    from_link: bool,
 }

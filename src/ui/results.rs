@@ -14,10 +14,11 @@ use web_sys::HtmlSelectElement;
 /// Everything about the current evaluation; nothing before a file is loaded.
 #[component]
 pub fn ResultsPanel(
-    /// The evaluation on screen.
-    evaluation: ReadSignal<Option<Evaluation>>,
-    /// Re-evaluates the same file with another reading.
-    on_reread: Callback<LoadOptions>,
+    /// The model on screen.
+    #[prop(into)]
+    evaluation: Signal<Option<Evaluation>>,
+    /// Re-reads a model's file with another reading: (model id, reading).
+    on_reread: Callback<(u32, LoadOptions)>,
 ) -> impl IntoView {
     move || {
         evaluation.get().map(|e| {
@@ -27,8 +28,8 @@ pub fn ResultsPanel(
             let images_note = format!("of {} images", count(r.images));
             view! {
                 <section class="results" data-testid="results">
-                    <h2>
-                        {e.file_name.clone()}
+                    <h2 data-testid="model-on-screen">
+                        {e.name.clone()}
                         <span class="sub">
                             {format!(
                                 " · {} · {} · {} images · evaluated {}in {:.0} ms",
@@ -105,12 +106,7 @@ fn cases_with(outcome: Outcome) -> View {
 }
 
 fn outcome_of(key: &str) -> Outcome {
-    match key {
-        "both" => Outcome::Both,
-        "real-only" => Outcome::RealOnly,
-        "original-only" => Outcome::OriginalOnly,
-        _ => Outcome::Neither,
-    }
+    key.parse().unwrap_or(Outcome::Neither)
 }
 
 /// The four-way split of top-1 on scored images, as a bar; each part opens its cases.
@@ -173,9 +169,10 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
 
 /// How the file was read, and a way to read it differently.
 #[component]
-fn Reading(evaluation: Evaluation, on_reread: Callback<LoadOptions>) -> impl IntoView {
+fn Reading(evaluation: Evaluation, on_reread: Callback<(u32, LoadOptions)>) -> impl IntoView {
     let p = evaluation.predictions.clone();
     let options = evaluation.options;
+    let id = evaluation.id;
     let summary = p
         .detection
         .as_ref()
@@ -186,17 +183,23 @@ fn Reading(evaluation: Evaluation, on_reread: Callback<LoadOptions>) -> impl Int
     let by_name = p.convention == ClassConvention::ClassName;
     let on_order = move |ev: Event| {
         let select: HtmlSelectElement = event_target(&ev);
-        on_reread.run(LoadOptions {
-            order: select.value().parse().ok(),
-            ..options
-        });
+        on_reread.run((
+            id,
+            LoadOptions {
+                order: select.value().parse().ok(),
+                ..options
+            },
+        ));
     };
     let on_convention = move |ev: Event| {
         let select: HtmlSelectElement = event_target(&ev);
-        on_reread.run(LoadOptions {
-            convention: select.value().parse().ok(),
-            ..options
-        });
+        on_reread.run((
+            id,
+            LoadOptions {
+                convention: select.value().parse().ok(),
+                ..options
+            },
+        ));
     };
     let choice = |value: &'static str, current: Option<&'static str>| {
         view! { <option value=value selected=current == Some(value)>{value}</option> }

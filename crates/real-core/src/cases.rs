@@ -39,6 +39,8 @@ pub struct CaseFilter {
     pub real: Option<ClassIndex>,
     /// The model's top-1 is this class (needs predictions).
     pub predicted: Option<ClassIndex>,
+    /// Where models A and B land against each other (needs both).
+    pub versus: Option<Versus>,
     /// The image involves either class of this pair: as original label, in the ReaL set, or
     /// as the model's top-1.
     pub pair: Option<(ClassIndex, ClassIndex)>,
@@ -47,7 +49,53 @@ pub struct CaseFilter {
 impl CaseFilter {
     /// Whether the filter asks about the model, and so needs predictions.
     pub fn needs_predictions(&self) -> bool {
-        self.outcome.is_some() || self.predicted.is_some()
+        self.outcome.is_some() || self.predicted.is_some() || self.versus.is_some()
+    }
+}
+
+/// A cell of the paired table of two models A and B: which of them is right (top-1) under
+/// the label set that judges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Versus {
+    /// Both right.
+    Both,
+    /// A right, B wrong.
+    AOnly,
+    /// B right, A wrong.
+    BOnly,
+    /// Both wrong.
+    Neither,
+}
+
+impl Versus {
+    /// Every cell, in table order.
+    pub const ALL: [Versus; 4] = [Versus::Both, Versus::AOnly, Versus::BOnly, Versus::Neither];
+
+    /// The cell of an image where A and B are right or wrong.
+    pub fn of(a_right: bool, b_right: bool) -> Self {
+        match (a_right, b_right) {
+            (true, true) => Versus::Both,
+            (true, false) => Versus::AOnly,
+            (false, true) => Versus::BOnly,
+            (false, false) => Versus::Neither,
+        }
+    }
+
+    /// The name in links.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Versus::Both => "both",
+            Versus::AOnly => "a-only",
+            Versus::BOnly => "b-only",
+            Versus::Neither => "neither",
+        }
+    }
+}
+
+impl FromStr for Versus {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Versus::ALL.into_iter().find(|v| v.as_str() == s).ok_or(())
     }
 }
 
@@ -99,20 +147,32 @@ pub struct Case {
 
 /// The cases a filter selects, in the requested order. Without predictions, filters on the
 /// model select nothing and confidence order falls back to image order.
+///
+/// `versus` tells the paired-table cell of an image (A and B both scored under the judging
+/// label set), for the `versus` filter; without it that filter selects nothing.
 pub fn select(
     dataset: &Dataset,
     predictions: Option<&Predictions>,
     filter: &CaseFilter,
     sort: CaseSort,
+    versus: Option<&dyn Fn(ImageId) -> Option<Versus>>,
 ) -> Vec<Case> {
     if filter.needs_predictions() && predictions.is_none() {
+        return Vec::new();
+    }
+    if filter.versus.is_some() && versus.is_none() {
         return Vec::new();
     }
     let mut cases: Vec<Case> = dataset
         .images()
         .filter_map(|image| {
             let row = predictions.and_then(|p| p.row_of(image));
-            admits(dataset, predictions, filter, image, row).then_some(Case { image, row })
+            let paired = match (filter.versus, versus) {
+                (Some(wanted), Some(cell)) => cell(image) == Some(wanted),
+                _ => true,
+            };
+            (paired && admits(dataset, predictions, filter, image, row))
+                .then_some(Case { image, row })
         })
         .collect();
     let score = |case: &Case| -> f32 {

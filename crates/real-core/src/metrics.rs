@@ -64,6 +64,46 @@ pub enum Outcome {
     Excluded,
 }
 
+impl Outcome {
+    /// Every outcome, in the order the page lists them.
+    pub const ALL: [Outcome; 5] = [
+        Outcome::Both,
+        Outcome::RealOnly,
+        Outcome::OriginalOnly,
+        Outcome::Neither,
+        Outcome::Excluded,
+    ];
+
+    /// The name in links and CSS classes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Both => "both",
+            Outcome::RealOnly => "real-only",
+            Outcome::OriginalOnly => "original-only",
+            Outcome::Neither => "neither",
+            Outcome::Excluded => "excluded",
+        }
+    }
+
+    /// What people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            Outcome::Both => "correct under both",
+            Outcome::RealOnly => "ReaL only",
+            Outcome::OriginalOnly => "original only",
+            Outcome::Neither => "neither",
+            Outcome::Excluded => "no valid label",
+        }
+    }
+}
+
+impl std::str::FromStr for Outcome {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s).ok_or(())
+    }
+}
+
 /// Accuracy of the images whose original label is one class.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct ClassAccuracy {

@@ -7,7 +7,6 @@
 use crate::cases::{CaseFilter, CaseSort, LabelCount};
 use crate::detect::{ClassConvention, RowOrder};
 use crate::ids::{ClassIndex, ImageId};
-use crate::metrics::Outcome;
 use std::fmt;
 use std::str::FromStr;
 
@@ -25,6 +24,10 @@ pub enum Page {
     Pairs,
     /// Multi-object images.
     Multi,
+    /// Every loaded model under every label set.
+    Leaderboard,
+    /// Two models side by side under every label set.
+    Compare,
 }
 
 impl Page {
@@ -36,17 +39,24 @@ impl Page {
             Page::Image => "image",
             Page::Pairs => "pairs",
             Page::Multi => "multi",
+            Page::Leaderboard => "leaderboard",
+            Page::Compare => "compare",
         }
     }
 
-    const ALL: [Page; 5] = [
+    const ALL: [Page; 7] = [
         Page::Overview,
         Page::Cases,
         Page::Image,
         Page::Pairs,
         Page::Multi,
+        Page::Leaderboard,
+        Page::Compare,
     ];
 }
+
+/// Most models one link names.
+pub const MAX_MODELS: usize = 20;
 
 /// A prediction carried by a link, so the receiver sees the case without the file.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -55,6 +65,26 @@ pub struct SharedPrediction {
     pub class: ClassIndex,
     /// The model's score, when the file had one.
     pub score: Option<f32>,
+}
+
+/// A model a view names: by its display name, with its top-k for the selected image when the
+/// view is an image page, so that the link shows the case to someone without the file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ModelRef {
+    /// The model's display name.
+    pub name: String,
+    /// Its best-first predictions for the selected image (image pages only).
+    pub top: Vec<SharedPrediction>,
+}
+
+impl ModelRef {
+    /// A model named without predictions.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            top: Vec::new(),
+        }
+    }
 }
 
 /// Everything a view shows, as a link holds it.
@@ -68,10 +98,13 @@ pub struct View {
     pub sort: CaseSort,
     /// The selected image.
     pub image: Option<ImageId>,
-    /// The model's name (its file name), for a shared image.
-    pub model: Option<String>,
-    /// The model's top-k for the selected image, for a receiver without the file.
-    pub top: Vec<SharedPrediction>,
+    /// The models the view shows, in order (`model=`, each followed by its `top=` on image
+    /// pages). On the overview and the cases the first is the model on screen; on the
+    /// comparison the first two are A and B. Empty: the first loaded model(s).
+    pub models: Vec<ModelRef>,
+    /// The label sets the view shows by key (`set=`): the first judges (default `real`), the
+    /// second is what it is set against (default `original`).
+    pub label_sets: Vec<String>,
     /// Where the predictions were loaded from, when they came from a URL.
     pub predictions: Option<String>,
     /// A row order imposed on the file.
@@ -112,7 +145,7 @@ impl fmt::Display for View {
         }
         let filter = &self.filter;
         if let Some(outcome) = filter.outcome {
-            params.push(("outcome", outcome_name(outcome).into()));
+            params.push(("outcome", outcome.as_str().into()));
         }
         if filter.original_not_in_real {
             params.push(("changed", "1".into()));
@@ -129,6 +162,9 @@ impl fmt::Display for View {
                 params.push((key, class.to_string()));
             }
         }
+        if let Some(versus) = filter.versus {
+            params.push(("versus", versus.as_str().into()));
+        }
         if let Some((a, b)) = filter.pair {
             params.push(("pair", format!("{a}-{b}")));
         }
@@ -138,20 +174,23 @@ impl fmt::Display for View {
         if let Some(image) = self.image {
             params.push(("image", image.0.to_string()));
         }
-        if let Some(model) = &self.model {
-            params.push(("model", model.clone()));
+        for model in &self.models {
+            params.push(("model", model.name.clone()));
+            if !model.top.is_empty() {
+                let top = model
+                    .top
+                    .iter()
+                    .map(|p| match p.score {
+                        Some(s) => format!("{}:{}", p.class, format_score(s)),
+                        None => p.class.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(",");
+                params.push(("top", top));
+            }
         }
-        if !self.top.is_empty() {
-            let top = self
-                .top
-                .iter()
-                .map(|p| match p.score {
-                    Some(s) => format!("{}:{}", p.class, format_score(s)),
-                    None => p.class.to_string(),
-                })
-                .collect::<Vec<_>>()
-                .join(",");
-            params.push(("top", top));
+        for key in &self.label_sets {
+            params.push(("set", key.clone()));
         }
         if let Some(url) = &self.predictions {
             params.push(("predictions", url.clone()));
@@ -185,28 +224,6 @@ fn format_score(score: f32) -> String {
     }
 }
 
-fn outcome_name(outcome: Outcome) -> &'static str {
-    match outcome {
-        Outcome::Both => "both",
-        Outcome::RealOnly => "real-only",
-        Outcome::OriginalOnly => "original-only",
-        Outcome::Neither => "neither",
-        Outcome::Excluded => "excluded",
-    }
-}
-
-fn parse_outcome(s: &str) -> Option<Outcome> {
-    [
-        Outcome::Both,
-        Outcome::RealOnly,
-        Outcome::OriginalOnly,
-        Outcome::Neither,
-        Outcome::Excluded,
-    ]
-    .into_iter()
-    .find(|o| outcome_name(*o) == s)
-}
-
 fn parse_class(s: &str) -> Option<ClassIndex> {
     ClassIndex::new(s.parse().ok()?)
 }
@@ -230,6 +247,10 @@ impl View {
                 });
             }
         }
+        // The multi-object page is the case list of images with two or more labels.
+        if view.page == Page::Multi && view.filter.labels.is_none() {
+            view.filter.labels = Some(LabelCount::AtLeast(2));
+        }
         // An image page needs an image; without one the case list is the nearest view.
         if view.page == Page::Image && view.image.is_none() {
             view.page = Page::Cases;
@@ -249,12 +270,20 @@ impl View {
                 self.page = Page::ALL
                     .into_iter()
                     .find(|p| p.as_str() == value)
-                    .ok_or("overview, cases, image, pairs or multi")?
+                    .ok_or("overview, cases, image, pairs, multi, leaderboard or compare")?
             }
             "outcome" => {
                 f.outcome = Some(
-                    parse_outcome(value)
-                        .ok_or("both, real-only, original-only, neither or excluded")?,
+                    value
+                        .parse()
+                        .map_err(|_| "both, real-only, original-only, neither or excluded")?,
+                )
+            }
+            "versus" => {
+                f.versus = Some(
+                    value
+                        .parse()
+                        .map_err(|_| "both, a-only, b-only or neither")?,
                 )
             }
             "changed" => f.original_not_in_real = matches!(value, "1" | "true" | ""),
@@ -295,9 +324,26 @@ impl View {
                         .ok_or("an image number 1..50000")?,
                 )
             }
-            "model" => self.model = Some(value.chars().take(200).collect()),
+            "model" => {
+                let name: String = value.chars().take(200).collect();
+                let full = self.models.len() >= MAX_MODELS;
+                match self.models.last_mut() {
+                    // A top-k written before its model's name (older hand-made links).
+                    Some(model) if model.name.is_empty() => model.name = name,
+                    _ if full => {
+                        return Err("at most 20 models in one link")
+                    }
+                    _ => self.models.push(ModelRef::named(name)),
+                }
+            }
+            "set" => {
+                if self.label_sets.len() >= 2 || value.is_empty() {
+                    return Err("at most two label set keys, such as set=real&set=original");
+                }
+                self.label_sets.push(value.chars().take(100).collect())
+            }
             "top" => {
-                self.top = value
+                let top = value
                     .split(',')
                     .filter(|p| !p.is_empty())
                     .take(crate::formats::MAX_K)
@@ -314,7 +360,19 @@ impl View {
                         })
                     })
                     .collect::<Option<Vec<_>>>()
-                    .ok_or("class indices with optional scores, such as 65:0.61,219:0.1")?
+                    .ok_or("class indices with optional scores, such as 65:0.61,219:0.1")?;
+                // A top-k belongs to the model named just before it.
+                let full = self.models.len() >= MAX_MODELS;
+                match self.models.last_mut() {
+                    Some(model) if model.top.is_empty() => model.top = top,
+                    _ if full => {
+                        return Err("at most 20 models in one link")
+                    }
+                    _ => self.models.push(ModelRef {
+                        name: String::new(),
+                        top,
+                    }),
+                }
             }
             "predictions" => {
                 if !(value.starts_with("https://") || value.starts_with("http://")) {

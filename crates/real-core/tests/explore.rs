@@ -7,7 +7,7 @@ use real_core::pairs::{self, PairKind};
 use real_core::ClassIndex;
 
 fn count(filter: CaseFilter) -> usize {
-    select(dataset(), None, &filter, CaseSort::Image).len()
+    select(dataset(), None, &filter, CaseSort::Image, None).len()
 }
 
 #[test]
@@ -79,6 +79,7 @@ fn outcome_filters_partition_the_scored_images_and_confidence_sorts() {
                 ..Default::default()
             },
             CaseSort::Image,
+            None,
         )
         .len()
     };
@@ -91,6 +92,7 @@ fn outcome_filters_partition_the_scored_images_and_confidence_sorts() {
         Some(&p),
         &CaseFilter::default(),
         CaseSort::ConfidenceHigh,
+        None,
     );
     assert_eq!(high[0].image.0, 1);
     let low = select(
@@ -98,6 +100,7 @@ fn outcome_filters_partition_the_scored_images_and_confidence_sorts() {
         Some(&p),
         &CaseFilter::default(),
         CaseSort::ConfidenceLow,
+        None,
     );
     assert_eq!(low[0].image.0, 50_000);
     assert_eq!(low[0].row, Some(49_999));

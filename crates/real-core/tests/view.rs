@@ -2,7 +2,7 @@
 
 use real_core::cases::{CaseFilter, CaseSort, LabelCount};
 use real_core::metrics::Outcome;
-use real_core::view::SharedPrediction;
+use real_core::view::{ModelRef, SharedPrediction};
 use real_core::{ClassConvention, ClassIndex, ImageId, Page, RowOrder, View};
 
 fn views() -> Vec<View> {
@@ -26,6 +26,7 @@ fn views() -> Vec<View> {
                 predicted: Some(ClassIndex(517)),
                 pair: Some((ClassIndex(836), ClassIndex(837))),
                 outcome: Some(Outcome::Excluded),
+                versus: Some(real_core::cases::Versus::BOnly),
             },
             sort: CaseSort::ConfidenceLow,
             ..Default::default()
@@ -33,17 +34,30 @@ fn views() -> Vec<View> {
         View {
             page: Page::Image,
             image: Some(ImageId(50_000)),
-            model: Some("resnet50 (tv) & friends/ü.npy".into()),
-            top: vec![
-                SharedPrediction {
-                    class: ClassIndex(65),
-                    score: Some(0.6016),
+            models: vec![
+                ModelRef {
+                    name: "resnet50 (tv) & friends/ü.npy".into(),
+                    top: vec![
+                        SharedPrediction {
+                            class: ClassIndex(65),
+                            score: Some(0.6016),
+                        },
+                        SharedPrediction {
+                            class: ClassIndex(219),
+                            score: None,
+                        },
+                    ],
                 },
-                SharedPrediction {
-                    class: ClassIndex(219),
-                    score: None,
+                ModelRef {
+                    name: "vit, b=16".into(),
+                    top: vec![SharedPrediction {
+                        class: ClassIndex(1),
+                        score: Some(-0.25),
+                    }],
                 },
+                ModelRef::named("no predictions here"),
             ],
+            label_sets: vec!["real@0.90".into(), "my labels-2".into()],
             predictions: Some("https://example.org/preds?x=1&y=2#frag".into()),
             order: Some(RowOrder::Imagefolder),
             classes: Some(ClassConvention::TfSlim1001),
@@ -92,9 +106,9 @@ fn links_read_as_documented() {
         .parse()
         .unwrap();
     assert_eq!(view.image, Some(ImageId(7)));
-    assert_eq!(view.model.as_deref(), Some("my model"));
+    assert_eq!(view.models[0].name, "my model");
     assert_eq!(
-        view.top[1],
+        view.models[0].top[1],
         SharedPrediction {
             class: ClassIndex(3),
             score: None
@@ -122,6 +136,8 @@ fn bad_parameters_are_rejected_strictly_and_forgiven_leniently() {
         "?classes=0based",
         "?unknown=1",
         "?page=image",
+        "?versus=sometimes",
+        "?set=a&set=b&set=c",
     ];
     for link in rejected {
         assert!(link.parse::<View>().is_err(), "{link} should be rejected");
@@ -142,5 +158,27 @@ fn bad_parameters_are_rejected_strictly_and_forgiven_leniently() {
     // Forgiven: empty parts, a leading '?', percent escapes, '+' for space, a bad escape.
     let (view, errors) = View::parse_lenient("?&&page=cases&&model=a%20b+c%zz");
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(view.model.as_deref(), Some("a b c%zz"));
+    assert_eq!(view.models[0].name, "a b c%zz");
+}
+
+#[test]
+fn a_deep_link_to_the_multi_object_page_lists_multi_object_images() {
+    let view: View = "?page=multi".parse().unwrap();
+    assert_eq!(view.filter.labels, Some(LabelCount::AtLeast(2)));
+}
+
+#[test]
+fn links_made_before_several_models_keep_opening() {
+    let old = "?page=image&image=8&model=resnet50.npy&top=65:0.61,219";
+    let view: View = old.parse().unwrap();
+    assert_eq!(view.models.len(), 1);
+    assert_eq!(view.models[0].name, "resnet50.npy");
+    assert_eq!(view.models[0].top.len(), 2);
+    assert_eq!(view.to_string(), old);
+    let two: View = "?page=compare&model=a.npy&model=b.npy&set=real&versus=a-only"
+        .parse()
+        .unwrap();
+    assert_eq!(two.page, Page::Compare);
+    assert_eq!(two.models.len(), 2);
+    assert_eq!(two.filter.versus, Some(real_core::cases::Versus::AOnly));
 }

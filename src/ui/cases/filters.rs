@@ -3,7 +3,7 @@
 use crate::state::Explorer;
 use leptos::ev::Event;
 use leptos::prelude::*;
-use real_core::cases::{CaseSort, LabelCount};
+use real_core::cases::{CaseSort, LabelCount, Versus};
 use real_core::metrics::Outcome;
 use real_core::{ClassIndex, View};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -29,14 +29,9 @@ pub fn FilterBar() -> impl IntoView {
             .evaluation
             .with(|e| e.as_ref().is_some_and(|e| e.predictions.scores.is_some()))
     };
-    let outcome_options = [
-        ("", "any outcome"),
-        ("both", "correct under both"),
-        ("real-only", "ReaL only"),
-        ("original-only", "original only"),
-        ("neither", "neither"),
-        ("excluded", "no valid label"),
-    ];
+    let outcome_options = std::iter::once(("", "any outcome"))
+        .chain(Outcome::ALL.into_iter().map(|o| (o.as_str(), o.label())))
+        .collect::<Vec<_>>();
     let label_options = [
         ("", "any number of labels"),
         ("0", "no valid label"),
@@ -115,6 +110,29 @@ pub fn FilterBar() -> impl IntoView {
         .iter()
         .map(|c| view! { <option value=c.name.clone()></option> })
         .collect_view();
+    // The paired-table cell the comparison opened, with the two models and the label set.
+    let versus_pill = move || {
+        let view = explorer.view.get();
+        let versus = view.filter.versus?;
+        let (a, b, set) = explorer.hub.with(|h| {
+            let shown = h.shown_models(&view, 2);
+            let name = |i: usize| shown.get(i).map(|m| m.name.clone()).unwrap_or_else(|| "?".into());
+            let set = h.judging_set(&view).map(|l| l.name.clone()).unwrap_or_default();
+            (name(0), name(1), set)
+        });
+        let text = match versus {
+            Versus::Both => format!("{a} and {b} both right under {set}"),
+            Versus::AOnly => format!("{a} right, {b} wrong under {set}"),
+            Versus::BOnly => format!("{b} right, {a} wrong under {set}"),
+            Versus::Neither => format!("{a} and {b} both wrong under {set}"),
+        };
+        Some(view! {
+            <span class="pill" data-testid="versus-pill">
+                {text}
+                <button title="clear" on:click=move |_| update(&|v: &mut View| v.filter.versus = None)>"×"</button>
+            </span>
+        })
+    };
     view! {
         <div class="filters" data-testid="filters">
             <select
@@ -123,16 +141,14 @@ pub fn FilterBar() -> impl IntoView {
                 title=move || if has_model() { "" } else { "load predictions to filter by outcome" }
                 on:change=move |ev| {
                     let value = select_value(&ev);
-                    let outcome = [Outcome::Both, Outcome::RealOnly, Outcome::OriginalOnly, Outcome::Neither, Outcome::Excluded]
-                        .into_iter()
-                        .find(|o| crate::ui::cases::row::outcome_label(*o).0 == value);
+                    let outcome = value.parse::<Outcome>().ok();
                     update(&|v: &mut View| v.filter.outcome = outcome)
                 }
             >
                 {outcome_options
                     .into_iter()
                     .map(|(value, label)| {
-                        let selected = move || filter().outcome.map(|o| crate::ui::cases::row::outcome_label(o).0).unwrap_or("") == value;
+                        let selected = move || filter().outcome.map(Outcome::as_str).unwrap_or("") == value;
                         view! { <option value=value selected=selected>{label}</option> }
                     })
                     .collect_view()}
@@ -187,6 +203,7 @@ pub fn FilterBar() -> impl IntoView {
             {class_filter("real")}
             {class_filter("predicted")}
             {pair_pill}
+            {versus_pill}
         </div>
     }
 }

@@ -10,39 +10,70 @@ use filters::FilterBar;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use list::CaseList;
-use real_core::view::SharedPrediction;
+use crate::load::Evaluation;
+use real_core::view::{ModelRef, SharedPrediction, MAX_MODELS};
 use real_core::{ImageId, Page, View};
 
-/// The image page's view for an image, carrying the model's name and top-k so that the link
-/// shows the case to someone without the file.
+/// The image page's view for an image, carrying every loaded model's name and top-k (the
+/// view's own models first, in order) so that the link shows the case to someone without
+/// the files.
 pub fn image_view(explorer: &Explorer, image: ImageId) -> View {
     let mut view = explorer.view.get_untracked();
     view.page = Page::Image;
     view.image = Some(image);
-    view.model = None;
-    view.top = Vec::new();
-    if let Some(e) = explorer.evaluation.get_untracked() {
-        if let Some(row) = e.predictions.row_of(image) {
-            view.model = Some(e.file_name.clone());
-            let scores = e.predictions.top_scores(row);
-            view.top = e
-                .predictions
-                .top(row)
-                .iter()
-                .take(5)
-                .enumerate()
-                .filter_map(|(i, c)| {
-                    c.map(|class| SharedPrediction {
-                        class,
-                        score: scores
-                            .and_then(|s| s.get(i).copied())
-                            .filter(|s| s.is_finite()),
-                    })
-                })
-                .collect();
+    let carried = explorer.hub.with_untracked(|h| {
+        let mut order: Vec<&Evaluation> = view
+            .models
+            .iter()
+            .filter_map(|m| h.model_named(&m.name))
+            .collect();
+        for model in &h.models {
+            if !order.iter().any(|m| m.id == model.id) {
+                order.push(model);
+            }
+        }
+        order
+            .into_iter()
+            .take(MAX_MODELS)
+            .map(|m| ModelRef {
+                name: m.name.clone(),
+                top: shared_top(m, image),
+            })
+            .collect::<Vec<_>>()
+    });
+    if !carried.is_empty() {
+        view.models = carried;
+    } else {
+        // Nothing loaded: stepping through a shared case keeps the names, not another
+        // image's predictions.
+        for model in &mut view.models {
+            model.top.clear();
         }
     }
     view
+}
+
+/// A model's top-5 for an image, as a link carries it.
+fn shared_top(model: &Evaluation, image: ImageId) -> Vec<SharedPrediction> {
+    let Some(row) = model.predictions.row_of(image) else {
+        return Vec::new();
+    };
+    let scores = model.predictions.top_scores(row);
+    model
+        .predictions
+        .top(row)
+        .iter()
+        .take(5)
+        .enumerate()
+        .filter_map(|(i, c)| {
+            c.map(|class| SharedPrediction {
+                class,
+                score: scores
+                    .and_then(|s| s.get(i).copied())
+                    .filter(|s| s.is_finite()),
+            })
+        })
+        .collect()
 }
 
 /// Whether a key event comes from a text field, where letters are typing, not commands.

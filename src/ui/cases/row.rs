@@ -8,15 +8,9 @@ use leptos::prelude::*;
 use real_core::cases::Case;
 use real_core::metrics::{outcome, Outcome};
 
-/// The label of an outcome for badges.
+/// The CSS class and the text of an outcome's badge.
 pub fn outcome_label(o: Outcome) -> (&'static str, &'static str) {
-    match o {
-        Outcome::Both => ("both", "correct under both"),
-        Outcome::RealOnly => ("real-only", "ReaL only"),
-        Outcome::OriginalOnly => ("original-only", "original only"),
-        Outcome::Neither => ("neither", "neither"),
-        Outcome::Excluded => ("excluded", "no valid label"),
-    }
+    (o.as_str(), o.label())
 }
 
 /// A case row: thumbnail, labels, the model's top-k, the outcome.

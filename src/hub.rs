@@ -1,0 +1,224 @@
+//! The workspace: every loaded model and label set by stable id, and the figures of each
+//! (model, label set) computed once and cached. Views ask the hub; none keeps its own copy.
+
+use crate::load::Evaluation;
+use real_core::compare::PairedTable;
+use real_core::labels::{self, LabelSet};
+use real_core::scores::{paired, Ranks, Score};
+use real_core::view::ModelRef;
+use real_core::{Dataset, View};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A loaded label set and the name it is shown under (renamable; its key never changes).
+#[derive(Clone, Debug)]
+pub struct LabelEntry {
+    /// The label set.
+    pub set: Arc<LabelSet>,
+    /// The name on screen; starts as the key.
+    pub name: String,
+}
+
+/// What is loaded. Cheap to clone: the heavy parts are shared.
+#[derive(Clone, Debug, Default)]
+pub struct Hub {
+    /// Models in the order they were loaded.
+    pub models: Vec<Evaluation>,
+    /// Label sets: the two built-in ones first, then loaded files.
+    pub label_sets: Vec<LabelEntry>,
+    next_id: u32,
+}
+
+/// The cached figures of one (model, label set).
+#[derive(Clone, Debug)]
+pub struct Cached {
+    /// One byte per image.
+    pub ranks: Arc<Ranks>,
+    /// Every figure.
+    pub score: Arc<Score>,
+}
+
+thread_local! {
+    /// Keyed by (model id, label set key): a re-read model gets a new id and a changed label
+    /// set a new key, so an entry is never stale; entries go with their model or label set.
+    static CACHE: RefCell<HashMap<(u32, String), Cached>> = RefCell::new(HashMap::new());
+}
+
+impl Hub {
+    /// The built-in label sets and no model.
+    pub fn new(dataset: &Dataset) -> Self {
+        let built_in = |set: LabelSet, name: &str| LabelEntry {
+            set: Arc::new(set),
+            name: name.into(),
+        };
+        Self {
+            models: Vec::new(),
+            label_sets: vec![
+                built_in(LabelSet::real(dataset), "ReaL"),
+                built_in(LabelSet::original(dataset), "original"),
+            ],
+            next_id: 1,
+        }
+    }
+
+    /// Adds a model under a display name unique among the loaded ones (`name`, `name-2`…),
+    /// or replaces the model with `replacing`'s id, keeping its name and place.
+    pub fn add_model(&mut self, mut model: Evaluation, replacing: Option<u32>) -> u32 {
+        model.id = self.next_id;
+        self.next_id += 1;
+        if let Some(at) = replacing.and_then(|id| self.models.iter().position(|m| m.id == id)) {
+            if let Some(old) = self.models.get_mut(at) {
+                model.name = old.name.clone();
+                forget(old.id);
+                *old = model;
+                return self.next_id - 1;
+            }
+        }
+        model.name = self.unique_model_name(&model.file_name);
+        let id = model.id;
+        self.models.push(model);
+        id
+    }
+
+    /// A display name no loaded model has.
+    pub fn unique_model_name(&self, wanted: &str) -> String {
+        let taken = |name: &str| self.models.iter().any(|m| m.name == name);
+        if !taken(wanted) {
+            return wanted.to_string();
+        }
+        (2..)
+            .map(|n| format!("{wanted}-{n}"))
+            .find(|name| !taken(name))
+            .unwrap_or_else(|| wanted.to_string())
+    }
+
+    /// Removes a model and its cached figures.
+    pub fn remove_model(&mut self, id: u32) {
+        self.models.retain(|m| m.id != id);
+        forget(id);
+    }
+
+    /// Renames a model; the name must be non-empty and not another model's.
+    pub fn rename_model(&mut self, id: u32, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err("a model needs a name".into());
+        }
+        if self.models.iter().any(|m| m.name == name && m.id != id) {
+            return Err(format!("another model is called {name}"));
+        }
+        if let Some(model) = self.models.iter_mut().find(|m| m.id == id) {
+            model.name = name.to_string();
+        }
+        Ok(())
+    }
+
+    /// The key a label file would get: its stem, unique among the loaded keys.
+    pub fn label_key_for(&self, file_name: &str) -> String {
+        labels::unique_key(file_name, self.label_sets.iter().map(|l| l.set.key.as_str()))
+    }
+
+    /// Adds a loaded label set, shown under its key until renamed.
+    pub fn add_label_set(&mut self, set: LabelSet) {
+        let name = set.key.clone();
+        self.label_sets.push(LabelEntry {
+            set: Arc::new(set),
+            name,
+        });
+    }
+
+    /// Removes a loaded label set (the built-in ones stay) and its cached figures.
+    pub fn remove_label_set(&mut self, key: &str) {
+        self.label_sets
+            .retain(|l| l.set.is_built_in() || l.set.key != key);
+        CACHE.with(|c| c.borrow_mut().retain(|(_, k), _| k != key));
+    }
+
+    /// Renames a label set on screen.
+    pub fn rename_label_set(&mut self, key: &str, name: &str) {
+        let name = name.trim();
+        if let Some(entry) = self.label_sets.iter_mut().find(|l| l.set.key == key) {
+            if !name.is_empty() {
+                entry.name = name.to_string();
+            }
+        }
+    }
+
+    /// A model by display name.
+    pub fn model_named(&self, name: &str) -> Option<&Evaluation> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    /// A label set by key.
+    pub fn label_set(&self, key: &str) -> Option<&LabelEntry> {
+        self.label_sets.iter().find(|l| l.set.key == key)
+    }
+
+    /// The models a view shows: those it names that are loaded, else the first `want` loaded.
+    pub fn shown_models(&self, view: &View, want: usize) -> Vec<&Evaluation> {
+        let named: Vec<&Evaluation> = view
+            .models
+            .iter()
+            .filter_map(|m| self.model_named(&m.name))
+            .collect();
+        if named.is_empty() {
+            self.models.iter().take(want).collect()
+        } else {
+            named
+        }
+    }
+
+    /// The model on screen: the first the view names that is loaded, else the first loaded.
+    pub fn active_model(&self, view: &View) -> Option<&Evaluation> {
+        self.shown_models(view, 1).into_iter().next()
+    }
+
+    /// The label set that judges in a view (`set=`), else ReaL.
+    pub fn judging_set(&self, view: &View) -> Option<&LabelEntry> {
+        view.label_sets
+            .first()
+            .and_then(|key| self.label_set(key))
+            .or_else(|| self.label_sets.first())
+    }
+
+    /// The figures of a model under a label set, computed on first use.
+    pub fn figures(&self, dataset: &Dataset, model: &Evaluation, key: &str) -> Option<Cached> {
+        let entry = self.label_set(key)?;
+        let cache_key = (model.id, key.to_string());
+        if let Some(hit) = CACHE.with(|c| c.borrow().get(&cache_key).cloned()) {
+            return Some(hit);
+        }
+        let ranks = Ranks::compute(&model.predictions, &entry.set);
+        let score = Score::compute(dataset, &entry.set, &ranks);
+        let cached = Cached {
+            ranks: Arc::new(ranks),
+            score: Arc::new(score),
+        };
+        CACHE.with(|c| c.borrow_mut().insert(cache_key, cached.clone()));
+        Some(cached)
+    }
+
+    /// The paired table of two models under a label set.
+    pub fn paired(
+        &self,
+        dataset: &Dataset,
+        a: &Evaluation,
+        b: &Evaluation,
+        key: &str,
+    ) -> Option<PairedTable> {
+        let a = self.figures(dataset, a, key)?;
+        let b = self.figures(dataset, b, key)?;
+        Some(paired(&a.ranks, &b.ranks))
+    }
+
+    /// The view's models as a link carries them (names only; image links add top-k).
+    pub fn refs(models: &[&Evaluation]) -> Vec<ModelRef> {
+        models.iter().map(|m| ModelRef::named(&m.name)).collect()
+    }
+}
+
+/// Drops the cached figures of a model.
+fn forget(id: u32) {
+    CACHE.with(|c| c.borrow_mut().retain(|(model, _), _| *model != id));
+}
