@@ -52,9 +52,9 @@ pub fn App() -> impl IntoView {
                             f.insert(id, file.clone());
                         });
                         // The new model goes on screen.
-                        let name = explorer
-                            .hub
-                            .with_untracked(|h| h.models.iter().find(|m| m.id == id).map(|m| m.name.clone()));
+                        let name = explorer.hub.with_untracked(|h| {
+                            h.models.iter().find(|m| m.id == id).map(|m| m.name.clone())
+                        });
                         if let Some(name) = name {
                             let mut view = explorer.view.get_untracked();
                             if view.page == Page::Overview {

@@ -116,7 +116,10 @@ impl Hub {
 
     /// The key a label file would get: its stem, unique among the loaded keys.
     pub fn label_key_for(&self, file_name: &str) -> String {
-        labels::unique_key(file_name, self.label_sets.iter().map(|l| l.set.key.as_str()))
+        labels::unique_key(
+            file_name,
+            self.label_sets.iter().map(|l| l.set.key.as_str()),
+        )
     }
 
     /// Adds a loaded label set, shown under its key until renamed.

@@ -99,9 +99,9 @@ impl Explorer {
                     Some((a.ranks, b.ranks))
                 })
             });
-            let versus = cells.as_ref().map(|(a, b)| {
-                move |image| Some(Versus::of(a.top1(image)?, b.top1(image)?))
-            });
+            let versus = cells
+                .as_ref()
+                .map(|(a, b)| move |image| Some(Versus::of(a.top1(image)?, b.top1(image)?)));
             Arc::new(cases::select(
                 &data,
                 predictions,

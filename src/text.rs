@@ -26,3 +26,14 @@ pub fn size(bytes: usize) -> String {
         b => format!("{b} bytes"),
     }
 }
+
+/// A difference of fractions in percentage points with two decimals and a sign, e.g.
+/// `0.0123 → "+1.23 pp"`.
+pub fn points(difference: f64) -> String {
+    let value = 100.0 * difference;
+    // "-0.00" reads as a difference; show it as none.
+    if value.abs() < 0.005 {
+        return "0.00 pp".into();
+    }
+    format!("{value:+.2} pp")
+}

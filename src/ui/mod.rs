@@ -2,22 +2,28 @@
 
 mod cases;
 mod chips;
+mod compare;
 mod drop_zone;
 mod facts;
 mod image_page;
 mod image_source;
+mod leaderboard;
 mod link;
 mod nav;
 mod pairs;
 mod per_class;
 mod results;
 mod thumb;
+mod workspace;
 
 pub use cases::CasesPage;
+pub use compare::ComparePage;
 pub use drop_zone::DropZone;
 pub use facts::DatasetFactsPanel;
 pub use image_page::ImagePage;
 pub use image_source::ImageSourcePanel;
+pub use leaderboard::LeaderboardPage;
 pub use nav::{NavBar, Notices};
 pub use pairs::PairsPage;
 pub use results::ResultsPanel;
+pub use workspace::Workspace;

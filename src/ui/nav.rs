@@ -4,6 +4,7 @@ use crate::state::Explorer;
 use crate::ui::link::Link;
 use leptos::prelude::*;
 use real_core::cases::{CaseFilter, LabelCount};
+use real_core::view::ModelRef;
 use real_core::{Page, View};
 
 /// The page tabs. Each tab keeps the model-related parts of the link.
@@ -13,8 +14,15 @@ pub fn NavBar() -> impl IntoView {
     let tab = move |page: Page, label: &'static str| {
         move || {
             let current = explorer.view.get();
+            // The models and label sets the view names go along: no tab drops a model.
             let mut to = View {
                 page,
+                models: current
+                    .models
+                    .iter()
+                    .map(|m| ModelRef::named(&m.name))
+                    .collect(),
+                label_sets: current.label_sets.clone(),
                 predictions: current.predictions.clone(),
                 order: current.order,
                 classes: current.classes,
@@ -41,6 +49,8 @@ pub fn NavBar() -> impl IntoView {
             {tab(Page::Cases, "Cases")}
             {tab(Page::Multi, "Multi-object")}
             {tab(Page::Pairs, "Duplicate pairs")}
+            {tab(Page::Leaderboard, "Leaderboard")}
+            {tab(Page::Compare, "Compare")}
         </nav>
     }
 }

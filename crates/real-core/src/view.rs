@@ -330,9 +330,7 @@ impl View {
                 match self.models.last_mut() {
                     // A top-k written before its model's name (older hand-made links).
                     Some(model) if model.name.is_empty() => model.name = name,
-                    _ if full => {
-                        return Err("at most 20 models in one link")
-                    }
+                    _ if full => return Err("at most 20 models in one link"),
                     _ => self.models.push(ModelRef::named(name)),
                 }
             }
@@ -365,9 +363,7 @@ impl View {
                 let full = self.models.len() >= MAX_MODELS;
                 match self.models.last_mut() {
                     Some(model) if model.top.is_empty() => model.top = top,
-                    _ if full => {
-                        return Err("at most 20 models in one link")
-                    }
+                    _ if full => return Err("at most 20 models in one link"),
                     _ => self.models.push(ModelRef {
                         name: String::new(),
                         top,

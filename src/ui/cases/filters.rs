@@ -116,8 +116,16 @@ pub fn FilterBar() -> impl IntoView {
         let versus = view.filter.versus?;
         let (a, b, set) = explorer.hub.with(|h| {
             let shown = h.shown_models(&view, 2);
-            let name = |i: usize| shown.get(i).map(|m| m.name.clone()).unwrap_or_else(|| "?".into());
-            let set = h.judging_set(&view).map(|l| l.name.clone()).unwrap_or_default();
+            let name = |i: usize| {
+                shown
+                    .get(i)
+                    .map(|m| m.name.clone())
+                    .unwrap_or_else(|| "?".into())
+            };
+            let set = h
+                .judging_set(&view)
+                .map(|l| l.name.clone())
+                .unwrap_or_default();
             (name(0), name(1), set)
         });
         let text = match versus {

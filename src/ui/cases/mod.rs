@@ -4,13 +4,13 @@ mod filters;
 mod list;
 pub mod row;
 
+use crate::load::Evaluation;
 use crate::state::Explorer;
 use crate::text::count;
 use filters::FilterBar;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use list::CaseList;
-use crate::load::Evaluation;
 use real_core::view::{ModelRef, SharedPrediction, MAX_MODELS};
 use real_core::{ImageId, Page, View};
 

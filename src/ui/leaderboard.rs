@@ -1,0 +1,287 @@
+//! Every loaded model under every label set: top-1 and top-5 with intervals and
+//! denominators, sortable by any column, with each model's rank change between two label sets.
+
+use crate::state::Explorer;
+use crate::text::{count, percent};
+use leptos::prelude::*;
+use real_core::metrics::Accuracy;
+use real_core::scores::Score;
+use std::sync::Arc;
+
+/// A sortable column: the model's name, or a label set's top-k.
+#[derive(Clone, Debug, PartialEq)]
+enum Column {
+    Name,
+    Top { key: String, k: usize },
+    RankChange,
+}
+
+/// One model's row.
+struct Row {
+    name: String,
+    partial: bool,
+    images: usize,
+    /// Per label set, in the hub's order.
+    scores: Vec<Option<Arc<Score>>>,
+}
+
+fn fraction(score: &Option<Arc<Score>>, k: usize) -> Option<f64> {
+    score.as_ref()?.top(k)?.fraction
+}
+
+/// Ranks (1 = best) of the rows by top-1 under label set `i`; ties share the better rank.
+fn ranks(rows: &[Row], i: usize) -> Vec<Option<usize>> {
+    let value = |r: &Row| r.scores.get(i).and_then(|s| fraction(s, 1));
+    rows.iter()
+        .map(|row| {
+            let mine = value(row)?;
+            Some(
+                1 + rows
+                    .iter()
+                    .filter(|o| value(o).is_some_and(|v| v > mine))
+                    .count(),
+            )
+        })
+        .collect()
+}
+
+/// The leaderboard page.
+#[component]
+pub fn LeaderboardPage() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let sort = RwSignal::new((
+        Column::Top {
+            key: "real".into(),
+            k: 1,
+        },
+        true,
+    ));
+    let from = RwSignal::new("original".to_string());
+    let to = RwSignal::new("real".to_string());
+    let table = move || {
+        let hub = explorer.hub.get();
+        let data = explorer.data();
+        let sets: Vec<(String, String)> = hub
+            .label_sets
+            .iter()
+            .map(|l| (l.set.key.clone(), l.name.clone()))
+            .collect();
+        let rows: Vec<Row> = hub
+            .models
+            .iter()
+            .map(|m| Row {
+                name: m.name.clone(),
+                partial: m.report.images < real_core::ImageId::COUNT,
+                images: m.report.images,
+                scores: sets
+                    .iter()
+                    .map(|(key, _)| hub.figures(&data, m, key).map(|c| c.score))
+                    .collect(),
+            })
+            .collect();
+        let index_of = |key: &str| sets.iter().position(|(k, _)| k == key);
+        let rank_from = index_of(&from.get()).map(|i| ranks(&rows, i));
+        let rank_to = index_of(&to.get()).map(|i| ranks(&rows, i));
+        let change: Vec<Option<i64>> = (0..rows.len())
+            .map(|r| {
+                let a = rank_from.as_ref()?.get(r).copied().flatten()?;
+                let b = rank_to.as_ref()?.get(r).copied().flatten()?;
+                Some(a as i64 - b as i64)
+            })
+            .collect();
+        // Sort rows (carrying their rank change along).
+        let (column, descending) = sort.get();
+        let mut order: Vec<usize> = (0..rows.len()).collect();
+        let key_of = |r: usize| -> (Option<f64>, String) {
+            let row = &rows[r];
+            match &column {
+                Column::Name => (None, row.name.to_lowercase()),
+                Column::Top { key, k } => (
+                    index_of(key).and_then(|i| row.scores.get(i).and_then(|s| fraction(s, *k))),
+                    String::new(),
+                ),
+                Column::RankChange => (change[r].map(|c| c as f64), String::new()),
+            }
+        };
+        order.sort_by(|&a, &b| {
+            let (va, na) = key_of(a);
+            let (vb, nb) = key_of(b);
+            let by_value = match (va, vb) {
+                (Some(x), Some(y)) => x.total_cmp(&y),
+                (Some(_), None) => std::cmp::Ordering::Greater,
+                (None, Some(_)) => std::cmp::Ordering::Less,
+                (None, None) => na.cmp(&nb).reverse(),
+            };
+            if descending {
+                by_value.reverse()
+            } else {
+                by_value
+            }
+        });
+        let header = |label: String, col: Column, testid: &'static str| {
+            let current = sort.get();
+            let arrow = if current.0 == col {
+                if current.1 {
+                    " ▼"
+                } else {
+                    " ▲"
+                }
+            } else {
+                ""
+            };
+            let col_click = col.clone();
+            view! {
+                <th>
+                    <button class="sort-header" data-testid=testid on:click=move |_| {
+                        sort.update(|s| {
+                            if s.0 == col_click {
+                                s.1 = !s.1;
+                            } else {
+                                *s = (col_click.clone(), col_click != Column::Name);
+                            }
+                        })
+                    }>{label}{arrow}</button>
+                </th>
+            }
+        };
+        let heads = sets
+            .iter()
+            .flat_map(|(key, name)| {
+                [
+                    header(
+                        format!("{name} top-1"),
+                        Column::Top {
+                            key: key.clone(),
+                            k: 1,
+                        },
+                        "leaderboard-sort",
+                    ),
+                    header(
+                        format!("{name} top-5"),
+                        Column::Top {
+                            key: key.clone(),
+                            k: 5,
+                        },
+                        "leaderboard-sort",
+                    ),
+                ]
+            })
+            .collect_view();
+        let body = order
+            .iter()
+            .map(|&r| {
+                let row = &rows[r];
+                let cells = sets
+                    .iter()
+                    .zip(&row.scores)
+                    .flat_map(|((key, _), score)| {
+                        let top1 = score.as_ref().and_then(|s| s.top(1).copied());
+                        let top5 = score.as_ref().and_then(|s| s.top(5).copied());
+                        [
+                            cell(top1, key.clone(), true),
+                            cell(top5, key.clone(), false),
+                        ]
+                    })
+                    .collect_view();
+                let delta = change[r];
+                let delta_text = match delta {
+                    Some(0) => "=".to_string(),
+                    Some(d) if d > 0 => format!("↑{d}"),
+                    Some(d) => format!("↓{}", -d),
+                    None => "—".into(),
+                };
+                let partial_note = row.partial.then(|| {
+                    view! {
+                        <span class="partial" title="this file covers only some images: its figures are not comparable with full-set figures">
+                            {format!(" partial: {} images", count(row.images))}
+                        </span>
+                    }
+                });
+                view! {
+                    <tr data-testid="leaderboard-row" data-model=row.name.clone()>
+                        <th scope="row" class="model">{row.name.clone()}{partial_note}</th>
+                        {cells}
+                        <td class="num rank-change" data-testid="rank-change">{delta_text}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        let options = |selected: RwSignal<String>| {
+            sets.iter()
+                .map(|(key, name)| {
+                    let key = key.clone();
+                    let is = key == selected.get_untracked();
+                    view! { <option value=key selected=is>{name.clone()}</option> }
+                })
+                .collect_view()
+        };
+        let empty = rows.is_empty();
+        view! {
+            <div class="rank-choice">
+                "Rank change from "
+                <select aria-label="rank change from" on:change=move |ev| from.set(event_target_value(&ev))>{options(from)}</select>
+                " to "
+                <select aria-label="rank change to" on:change=move |ev| to.set(event_target_value(&ev))>{options(to)}</select>
+                " (by top-1; ↑ climbs)."
+            </div>
+            {if empty {
+                view! { <p class="empty">"Load models on the overview to rank them here."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="leaderboard" data-testid="leaderboard">
+                            <thead>
+                                <tr>
+                                    {header("model".into(), Column::Name, "leaderboard-sort")}
+                                    {heads}
+                                    {header("rank change".into(), Column::RankChange, "leaderboard-sort")}
+                                </tr>
+                            </thead>
+                            <tbody>{body}</tbody>
+                        </table>
+                    </div>
+                }.into_any()
+            }}
+        }
+    };
+    view! {
+        <section class="leaderboard-page">
+            <h2>"Leaderboard"</h2>
+            <p class="intro">
+                "Every loaded model under every label set. Top-k counts an image correct when any of the first k predictions is in its set; "
+                "images with an empty set are left out, so each figure has its own denominator (shown under it). "
+                "Differences between models are in percentage points."
+            </p>
+            {table}
+        </section>
+    }
+}
+
+/// A figure cell: the percentage with two decimals, its interval and denominator beneath.
+fn cell(accuracy: Option<Accuracy>, key: String, top1: bool) -> impl IntoView {
+    let (value, detail) = match accuracy {
+        Some(a) => (
+            a.fraction.map(percent).unwrap_or_else(|| "—".into()),
+            format!(
+                "{}{} of {}",
+                a.interval
+                    .map(|i| format!("{}–{} · ", percent(i.low), percent(i.high)))
+                    .unwrap_or_default(),
+                count(a.correct),
+                count(a.total)
+            ),
+        ),
+        None => ("—".into(), String::new()),
+    };
+    let testid = if top1 {
+        "leaderboard-top1"
+    } else {
+        "leaderboard-top5"
+    };
+    view! {
+        <td class="num figure-cell" data-testid=testid data-labels=key>
+            <span class="value">{value}</span>
+            <span class="detail">{detail}</span>
+        </td>
+    }
+}

@@ -1,0 +1,256 @@
+//! What is loaded: the models (show, rename, remove) and the label sets (load a label file,
+//! rename, remove), and a model to try the page with when you have no file.
+
+use crate::load::{self, LoadError};
+use crate::state::Explorer;
+use crate::text::{count, percent};
+use leptos::ev::Event;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use real_core::view::ModelRef;
+use real_core::{LoadOptions, Predictions};
+use web_sys::HtmlInputElement;
+
+/// The loaded models and label sets.
+#[component]
+pub fn Workspace() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let label_error = RwSignal::new(None::<LoadError>);
+    let label_loading = RwSignal::new(None::<String>);
+    let on_labels = move |ev: Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        let files: Vec<web_sys::File> = input
+            .files()
+            .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
+            .unwrap_or_default();
+        input.set_value("");
+        spawn_local(async move {
+            for file in files {
+                let name = file.name();
+                label_loading.set(Some(name.clone()));
+                let outcome = match load::read_file(&file, |_| {}).await {
+                    Ok(bytes) => {
+                        let key = explorer.hub.with_untracked(|h| h.label_key_for(&name));
+                        real_core::labels::read(&bytes, &explorer.data(), &key, &name).map_err(
+                            |e| LoadError {
+                                file_name: name.clone(),
+                                message: format!("{e}."),
+                            },
+                        )
+                    }
+                    Err(e) => Err(e),
+                };
+                label_loading.set(None);
+                match outcome {
+                    Ok(set) => {
+                        explorer.hub.update(|h| h.add_label_set(set));
+                        label_error.set(None);
+                    }
+                    Err(e) => label_error.set(Some(e)),
+                }
+            }
+        });
+    };
+    let try_original = move |_| {
+        let data = explorer.data();
+        let evaluation = load::finish(
+            &data,
+            "original labels".into(),
+            0.0,
+            LoadOptions::default(),
+            Predictions::original_labels(&data),
+            0.0,
+            false,
+        );
+        let mut name = String::new();
+        explorer.hub.update(|h| {
+            let id = h.add_model(evaluation, None);
+            name = h
+                .models
+                .iter()
+                .find(|m| m.id == id)
+                .map(|m| m.name.clone())
+                .unwrap_or_default();
+        });
+        let mut view = explorer.view.get_untracked();
+        view.models = vec![ModelRef::named(name)];
+        explorer.navigate(view);
+    };
+    let models = move || {
+        let on_screen = explorer.evaluation.get().map(|e| e.id);
+        explorer.hub.with(|h| {
+            h.models
+                .iter()
+                .map(|m| {
+                    let real_top1 = m.report.real(1).and_then(|a| a.fraction);
+                    let partial = m.report.images < real_core::ImageId::COUNT;
+                    view! {
+                        <ModelItem
+                            id=m.id
+                            name=m.name.clone()
+                            detail=format!(
+                                "{} · {} · {} images{}",
+                                m.file_name,
+                                m.predictions.format,
+                                count(m.report.images),
+                                if partial { " (partial)" } else { "" }
+                            )
+                            real_top1=real_top1.map(percent).unwrap_or_else(|| "—".into())
+                            on_screen=on_screen == Some(m.id)
+                        />
+                    }
+                })
+                .collect_view()
+        })
+    };
+    let label_sets = move || {
+        explorer.hub.with(|h| {
+            h.label_sets
+                .iter()
+                .map(|l| {
+                    let key = l.set.key.clone();
+                    let remove_key = key.clone();
+                    let built_in = l.set.is_built_in();
+                    let warnings = l.set.warnings.join("; ");
+                    view! {
+                        <li class="label-item" data-testid="label-item" data-labels=key.clone()>
+                            <strong>{l.name.clone()}</strong>
+                            <code class="key">{key.clone()}</code>
+                            <span class="detail">
+                                {format!(
+                                    "{} · {} images · {} scored",
+                                    l.set.source,
+                                    count(l.set.covered()),
+                                    count(l.set.scored())
+                                )}
+                            </span>
+                            {(!warnings.is_empty()).then(|| view! { <span class="warning">{warnings.clone()}</span> })}
+                            {(!built_in).then(|| view! {
+                                <button class="small" on:click=move |_| {
+                                    explorer.hub.update(|h| h.remove_label_set(&remove_key));
+                                }>"remove"</button>
+                            })}
+                        </li>
+                    }
+                })
+                .collect_view()
+        })
+    };
+    view! {
+        <section class="workspace" data-testid="workspace">
+            <div class="workspace-models">
+                <h3>"Models"</h3>
+                {move || explorer.hub.with(|h| h.models.is_empty()).then(|| view! {
+                    <p class="empty">
+                        "No model yet: drop a predictions file, or "
+                        <button class="link-button" data-testid="try-original" on:click=try_original>
+                            "use the original labels as a model"
+                        </button>
+                        " (its ReaL top-1 is the original annotation's own score)."
+                    </p>
+                })}
+                <ul class="model-list">{models}</ul>
+            </div>
+            <div class="workspace-labels">
+                <h3>"Label sets"</h3>
+                <ul class="label-list">{label_sets}</ul>
+                <label class="pick-labels">
+                    "Add a label file "
+                    <input type="file" multiple=true data-testid="labels-input" on:change=on_labels />
+                </label>
+                <p class="formats">
+                    "A JSON list of 50,000 lists of class indices (real.json layout; [] for no label), "
+                    "JSON keyed by file name, “file label label…” lines, or one label per image (.npy, text, JSON). "
+                    "Classes are 0-based in sorted-wnid order; rows in file-name order unless named."
+                </p>
+                {move || label_loading.get().map(|n| view! { <p class="progress-text">{format!("reading {n}…")}</p> })}
+                {move || label_error.get().map(|e| view! {
+                    <p class="error" role="alert" data-testid="labels-error">
+                        <strong>{e.file_name} " could not be read as labels. "</strong>
+                        {e.message}
+                    </p>
+                })}
+            </div>
+        </section>
+    }
+}
+
+/// One loaded model: show it, rename it, remove it.
+#[component]
+fn ModelItem(
+    /// The model's id in the hub.
+    id: u32,
+    /// Its display name.
+    name: String,
+    /// Where it came from and how it was read.
+    detail: String,
+    /// Its ReaL top-1, formatted.
+    real_top1: String,
+    /// Whether it is the model on screen.
+    on_screen: bool,
+) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let renaming = RwSignal::new(false);
+    let rename_error = RwSignal::new(None::<String>);
+    let show_name = name.clone();
+    let show = move |_| {
+        let mut view = explorer.view.get_untracked();
+        view.models = vec![ModelRef::named(show_name.clone())];
+        explorer.navigate(view);
+    };
+    let old_name = name.clone();
+    let rename = move |ev: Event| {
+        let value = event_target::<HtmlInputElement>(&ev).value();
+        let mut result = Ok(());
+        explorer.hub.update(|h| result = h.rename_model(id, &value));
+        match result {
+            Ok(()) => {
+                renaming.set(false);
+                rename_error.set(None);
+                // Links naming the old name follow the new one.
+                let mut view = explorer.view.get_untracked();
+                let mut changed = false;
+                for model in &mut view.models {
+                    if model.name == old_name {
+                        model.name = value.trim().to_string();
+                        changed = true;
+                    }
+                }
+                if changed {
+                    explorer.navigate(view);
+                }
+            }
+            Err(message) => rename_error.set(Some(message)),
+        }
+    };
+    let removed_name = name.clone();
+    let remove = move |_| {
+        explorer.hub.update(|h| h.remove_model(id));
+        let mut view = explorer.view.get_untracked();
+        let before = view.models.len();
+        view.models.retain(|m| m.name != removed_name);
+        if view.models.len() != before {
+            explorer.navigate(view);
+        }
+    };
+    let current = name.clone();
+    let label = name.clone();
+    view! {
+        <li class="model-item" class:on-screen=on_screen data-testid="model-item" data-model=name>
+            {move || if renaming.get() {
+                view! {
+                    <input class="rename" value=current.clone() data-testid="rename-model" on:change=rename.clone() />
+                }.into_any()
+            } else {
+                view! {
+                    <button class="model-name" title="show this model" on:click=show.clone()>{label.clone()}</button>
+                }.into_any()
+            }}
+            <span class="figure-small">"ReaL top-1 " <strong>{real_top1}</strong></span>
+            <span class="detail">{detail}</span>
+            <button class="small" on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
+            <button class="small" data-testid="remove-model" on:click=remove>"remove"</button>
+            {move || rename_error.get().map(|e| view! { <span class="error">{e}</span> })}
+        </li>
+    }
+}
