@@ -142,14 +142,16 @@ pub fn newcombe_paired_interval(table: PairedTable) -> Option<Interval> {
     })
 }
 
-/// A p-value for people: "< 1e-300"-style exponents for tiny values, three significant
-/// digits otherwise.
+/// A p-value for people: three decimals down to 0.001, then a mantissa and an exponent,
+/// from the log where the p-value itself underflows.
 pub fn format_p(p: f64, log10_p: f64) -> String {
     if p >= 0.001 {
         format!("{p:.3}")
     } else if p > 0.0 {
         format!("{p:.2e}")
     } else {
-        format!("1e{}", log10_p.floor() as i64)
+        let exponent = log10_p.floor();
+        let mantissa = 10f64.powf(log10_p - exponent);
+        format!("{mantissa:.2}e{}", exponent as i64)
     }
 }
