@@ -6,13 +6,19 @@ tensorflow-datasets / timm / trojanzoo wheels, and every figure is computed with
 
   reference.py FILE.npy      ReaL/original top-1 and top-5 of a filename-order, sorted-wnid
                              .npy (int top-k or float scores), as one JSON line.
+
+Paired comparisons of two models (mcnemar_exact, newcombe_paired) are driven by
+compare_reference.py.
 """
 import io
 import json
+import math
 import os
 import sys
 import tarfile
 import zipfile
+from decimal import Decimal, localcontext
+from fractions import Fraction
 
 import numpy as np
 
@@ -75,6 +81,52 @@ def wilson(correct, total, z=1.959963984540054):
     c = (p + z * z / (2 * n)) / d
     h = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / d
     return [max(c - h, 0.0), min(c + h, 1.0)]
+
+
+def mcnemar_exact(b, c):
+    """Exact two-sided McNemar test, (p, log10 p), in integer arithmetic.
+
+    p = min(1, 2 * P(X <= min(b, c))) with X ~ Binomial(b + c, 1/2), as the exact fraction
+    2 * sum(comb(n, i), i <= k) / 2**n; floats appear only when it is rounded at the end
+    (correctly, by Fraction) and in log10, taken with 60-digit decimals of the two integers.
+    """
+    n, k = b + c, min(b, c)
+    tail, term = 0, 1
+    for i in range(k + 1):
+        tail += term
+        term = term * (n - i) // (i + 1)  # comb(n, i + 1), exact
+    num, den = 2 * tail, 2 ** n
+    if num >= den:
+        return 1.0, 0.0
+    with localcontext() as ctx:
+        ctx.prec = 60
+        log10 = Decimal(num).log10() - Decimal(den).log10()
+    return float(Fraction(num, den)), float(log10)
+
+
+def newcombe_paired(both, a_only, b_only, neither, z=1.959963984540054):
+    """Newcombe (1998) method 10 interval for p_B - p_A from a paired table, plain floats.
+
+    Returns (difference, [low, high]), or (None, None) for an empty table. phi is Newcombe's
+    phi-hat: AD - BC (A = both, D = neither) becomes max(AD - BC - n/2, 0) when positive,
+    and phi is 0 when any margin is 0.
+    """
+    n = both + a_only + b_only + neither
+    if n == 0:
+        return None, None
+    p_a, p_b = (both + a_only) / n, (both + b_only) / n
+    d = (b_only - a_only) / n
+    l_a, u_a = wilson(both + a_only, n, z)
+    l_b, u_b = wilson(both + b_only, n, z)
+    margins = [both + a_only, b_only + neither, both + b_only, a_only + neither]
+    phi = 0.0
+    if 0 not in margins:
+        ad_bc = both * neither - a_only * b_only
+        numerator = max(ad_bc - n / 2, 0.0) if ad_bc > 0 else float(ad_bc)
+        phi = numerator / math.sqrt(math.prod(margins))
+    lower = (p_b - l_b) ** 2 - 2 * phi * (p_b - l_b) * (u_a - p_a) + (u_a - p_a) ** 2
+    upper = (u_b - p_b) ** 2 - 2 * phi * (u_b - p_b) * (p_a - l_a) + (p_a - l_a) ** 2
+    return d, [max(d - math.sqrt(max(lower, 0.0)), -1.0), min(d + math.sqrt(max(upper, 0.0)), 1.0)]
 
 
 def metrics(truth, images, top):

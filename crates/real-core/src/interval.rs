@@ -1,11 +1,11 @@
-//! 95% confidence intervals for accuracies.
+//! 95% confidence intervals for accuracies and their differences.
 
 use serde::Serialize;
 
 /// z for a two-sided 95% interval.
 const Z95: f64 = 1.959_963_984_540_054;
 
-/// A closed interval of fractions in [0, 1].
+/// A closed interval: of fractions in [0, 1] for an accuracy, in [-1, 1] for a difference.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Interval {
     /// Lower bound.
