@@ -373,17 +373,8 @@ pub fn comparison_table(rows: &[ComparisonRow]) -> String {
     );
     let _ = writeln!(
         s,
-        "{:<width$}  {:<labels$}  {:>6} {:>6} {:>6} {:>6} {:>7}  {:>8}  {:<18}  {:>9}",
-        "B",
-        "labels",
-        "images",
-        "both",
-        "A only",
-        "B only",
-        "neither",
-        "B−A (pp)",
-        "95% interval",
-        "McNemar p"
+        "{:<width$}  {:<labels$}  {:>6} {:>6} {:>6} {:>6} {:>7}  {:>8}  {:<18}  McNemar",
+        "B", "labels", "images", "both", "A only", "B only", "neither", "B−A (pp)", "95% interval",
     );
     for r in rows {
         let c = &r.comparison;
@@ -394,7 +385,7 @@ pub fn comparison_table(rows: &[ComparisonRow]) -> String {
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,
-            "{:<width$}  {:<labels$}  {:>6} {:>6} {:>6} {:>6} {:>7}  {:>8}  {:<18}  {:>9}",
+            "{:<width$}  {:<labels$}  {:>6} {:>6} {:>6} {:>6} {:>7}  {:>8}  {:<18}  {}",
             r.b,
             r.labels,
             t.images(),
@@ -409,7 +400,7 @@ pub fn comparison_table(rows: &[ComparisonRow]) -> String {
     }
     let _ = writeln!(
         s,
-        "B−A: difference in percentage points with its 95% interval (Newcombe); McNemar p: exact, two-sided."
+        "B−A: difference in percentage points with its 95% interval (Newcombe); McNemar: the exact two-sided test."
     );
     s
 }
