@@ -40,7 +40,7 @@ native:
 wasm:
 	cargo test --target wasm32-unknown-unknown -p real-explorer
 
-## real-eval against the numpy reference on every format (writes fixtures to target/golden)
+## real-eval against the numpy reference on every format, label files and paired comparisons (writes fixtures to target/golden)
 golden:
 	cargo build --release --bin real-eval
 	$(PY) tools/reference/golden.py target/release/real-eval $(GOLDEN)
@@ -52,10 +52,11 @@ e2e: golden
 	tar -cf target/e2e-images.tar -C target/e2e-images .
 	node --test e2e/
 
-## real-eval vs numpy vs reading the bytes, on a 50,000x1,000 float32 logits file
+## real-eval vs numpy vs reading the bytes, on a 50,000x1,000 float32 logits file; a 1,500-file leaderboard
 bench: setup-test
 	cargo build --release --bin real-eval
 	$(PY) tools/bench.py
+	$(PY) tools/bench_many.py
 	cargo run --quiet --release -p real-core --example decode_time
 
 ## The page in headless Chromium: time from giving it a file to the figures (after make bench)

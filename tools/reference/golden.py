@@ -1,14 +1,19 @@
 #!/usr/bin/env python3
 """Golden test: writes one synthetic model's predictions in every supported format, computes
 the expected figures with reference.py (numpy), runs real-eval --json on all files and
-compares. Ends with 'N passed, M failed'; exits 1 on any failure.
+compares. Then writes two label files and three models, runs real-eval --json --labels …
+--compare, and checks every label-set figure and every paired comparison against numpy and
+exact integer arithmetic (label_checks below). Ends with 'N passed, M failed'; exits 1 on any
+failure.
 
   golden.py REAL_EVAL_BINARY [WORK_DIR]
 """
 import json
+import math
 import os
 import subprocess
 import sys
+from fractions import Fraction
 
 import numpy as np
 
@@ -181,6 +186,7 @@ def main():
         check(f"{name} per-class", [p["real"]["correct"] for p in per] == want["per_class_real_correct"]
               and [p["real"]["total"] for p in per] == want["per_class_real_total"]
               and [p["original"]["correct"] for p in per] == want["per_class_original_correct"])
+    label_checks(t, binary, work, top5, check)
     # The browser test checks the page against the same reference figures.
     expected = {}
     for path, order, convention, images, top, rows in cases:
@@ -191,6 +197,267 @@ def main():
         json.dump(expected, f, indent=1)
     print(f"golden: {passed} passed, {failed} failed")
     sys.exit(1 if failed else 0)
+
+
+# --- Label sets and paired comparisons -----------------------------------------------------
+
+LOG10_RTOL = 1e-9
+
+
+def wilson_float(correct, total, z=1.959963984540054):
+    """The Wilson score interval in plain floats (the Newcombe interval is built from it)."""
+    n = float(total)
+    p = correct / n
+    d = 1.0 + z * z / n
+    c = (p + z * z / (2.0 * n)) / d
+    h = z * math.sqrt(p * (1.0 - p) / n + z * z / (4.0 * n * n)) / d
+    return max(c - h, 0.0), min(c + h, 1.0)
+
+
+def newcombe_paired(both, a_only, b_only, neither):
+    """Newcombe (1998, Stat Med 17:2635) method 10 for p_B - p_A on paired data: Wilson
+    limits of each proportion, combined with the phi correlation of the 2x2 table, with
+    A.D - B.C moved towards 0 by n/2 when positive (0 when it is between 0 and n/2)."""
+    n = both + a_only + b_only + neither
+    if n == 0:
+        return None
+    # Newcombe's table: rows B right/wrong, columns A right/wrong.
+    e, f, g, h = both, b_only, a_only, neither
+    p1, p2 = (e + f) / n, (e + g) / n  # B's accuracy, A's accuracy
+    l1, u1 = wilson_float(e + f, n)
+    l2, u2 = wilson_float(e + g, n)
+    cross = e * h - f * g  # exact integers
+    if cross > n / 2:
+        corrected = cross - n / 2
+    elif cross < 0:
+        corrected = cross
+    else:
+        corrected = 0
+    marginals = (e + f) * (g + h) * (e + g) * (f + h)
+    phi = corrected / math.sqrt(marginals) if marginals > 0 else 0.0
+    d = p1 - p2
+    low = d - math.sqrt(max((p1 - l1) ** 2 - 2 * phi * (p1 - l1) * (u2 - p2) + (u2 - p2) ** 2, 0.0))
+    high = d + math.sqrt(max((p2 - l2) ** 2 - 2 * phi * (p2 - l2) * (u1 - p1) + (u1 - p1) ** 2, 0.0))
+    return max(low, -1.0), min(high, 1.0)
+
+
+def mcnemar_exact(b, c):
+    """Two-sided exact McNemar p with exact integers: min(1, 2 P(X <= min(b, c))), X ~
+    Binomial(b + c, 1/2). Returns (p as a Fraction, log10 p from the exact integers)."""
+    n = b + c
+    tail = sum(math.comb(n, i) for i in range(min(b, c) + 1))
+    p = min(Fraction(1), Fraction(2 * tail, 2 ** n))
+    if p == 1:
+        return p, 0.0
+    # log10 of exact integers (math.log10 takes any int), so no float underflow.
+    return p, math.log10(2 * tail) - n * math.log10(2)
+
+
+def perturbed_real(t, rng):
+    """The published ReaL sets changed in numpy: some sets cut to their first label, others
+    given a second label, a few emptied, some empty sets given the original label."""
+    sets = t.real.copy()
+    n = t.n
+    u = rng.random(n)
+    multi = sets.sum(axis=1) >= 2
+    cut = np.nonzero(multi & (u < 0.3))[0]
+    first = sets[cut].argmax(axis=1)
+    sets[cut] = False
+    sets[cut, first] = True
+    grow = np.nonzero((u >= 0.3) & (u < 0.42) & t.scored)[0]
+    sets[grow, rng.integers(0, 1000, len(grow))] = True
+    empty = np.nonzero((u >= 0.42) & (u < 0.44))[0]
+    sets[empty] = False
+    fill = np.nonzero(~t.scored & (u >= 0.5))[0]
+    sets[fill, t.original[fill]] = True
+    return sets
+
+
+def relabel_subset(t, rng):
+    """A name-keyed relabeling of 15,000 images: mostly the original label, else the ReaL
+    set, nothing, or a random class."""
+    images = np.sort(rng.choice(t.n, 15000, replace=False))
+    sets = np.zeros((t.n, 1000), dtype=bool)
+    u = rng.random(len(images))
+    for i, v in zip(images, u):
+        if v < 0.7:
+            sets[i, t.original[i]] = True
+        elif v < 0.9:
+            sets[i] = t.real[i]
+        elif v < 0.95:
+            pass
+        else:
+            sets[i, rng.integers(0, 1000)] = True
+    covered = np.zeros(t.n, dtype=bool)
+    covered[images] = True
+    return sets, covered
+
+
+def name(i):
+    return f"ILSVRC2012_val_{i + 1:08d}.JPEG"
+
+
+def label_figures(sets, covered, images, top):
+    """Every label_sets figure of a model (images: positions; top: (m, k), -1 none)."""
+    images = np.asarray(images)
+    top = np.asarray(top).reshape(len(images), -1)
+    k = top.shape[1]
+    valid = top >= 0
+    hit = sets[images[:, None], np.where(valid, top, 0)] & valid
+    cov = covered[images]
+    nonempty = sets[images].any(axis=1)
+    scored = cov & nonempty
+    out = {
+        "scored": int(scored.sum()),
+        "excluded": int((cov & ~nonempty).sum()),
+        "missing": int(covered.sum() - cov.sum()),
+    }
+    for kk in (1, 5):
+        if kk > k:
+            out.update({f"top{kk}": None, f"top{kk}_correct": None, f"top{kk}_interval": None})
+            continue
+        c = int((hit[:, :kk].any(axis=1) & scored).sum())
+        out[f"top{kk}_correct"] = c
+        out[f"top{kk}"] = c / out["scored"] if out["scored"] else None
+        out[f"top{kk}_interval"] = list(wilson_float(c, out["scored"])) if out["scored"] else None
+    # Per image position: scored under the set, and top-1 right.
+    right = np.zeros(len(sets), dtype=bool)
+    right[images] = hit[:, 0]
+    on = np.zeros(len(sets), dtype=bool)
+    on[images] = scored
+    return out, on, right
+
+
+def label_checks(t, binary, work, top5, check):
+    rng = np.random.default_rng(2021)
+    n = t.n
+    folder = os.path.join(work, "labels")
+    os.makedirs(folder, exist_ok=True)
+    real2 = perturbed_real(t, rng)
+    real2_path = os.path.join(folder, "real.json")
+    with open(real2_path, "w") as f:
+        json.dump([np.nonzero(row)[0].tolist() for row in real2], f)
+    relabel, relabel_covered = relabel_subset(t, rng)
+    relabel_path = os.path.join(folder, "relabel.json")
+    with open(relabel_path, "w") as f:
+        json.dump({name(i): np.nonzero(relabel[i])[0].tolist() for i in np.nonzero(relabel_covered)[0]}, f)
+    everything = np.ones(n, dtype=bool)
+    original = np.zeros((n, 1000), dtype=bool)
+    original[np.arange(n), t.original] = True
+    label_sets = {
+        "original": (original, everything),
+        "real": (t.real, everything),
+        "real-2": (real2, everything),
+        "relabel": (relabel, relabel_covered),
+    }
+
+    # Model A: the golden model's top-5. Model B: A with 400 wrong top-1s put right and 300
+    # right ones put wrong, for 40,000 images named in a shuffled .npz. Model C: another
+    # model's top-1 as a JSON list.
+    a_top = top5.astype(np.int64)
+    b_top = a_top.copy()
+    a_wrong = np.nonzero(a_top[:, 0] != t.original)[0]
+    a_right = np.nonzero(a_top[:, 0] == t.original)[0]
+    for i in rng.choice(a_wrong, 400, replace=False):
+        b_top[i] = [t.original[i]] + [c for c in a_top[i] if c != t.original[i]][:4]
+    for i in rng.choice(a_right, 300, replace=False):
+        b_top[i] = np.roll(a_top[i], -1)
+    b_images = rng.choice(n, 40000, replace=False)
+    c_top = rng.integers(0, 1000, n)
+    right = rng.random(n) < 0.4
+    c_top[right] = t.original[right]
+    models = [
+        (os.path.join(folder, "model_a.npy"), np.arange(n), a_top),
+        (os.path.join(folder, "model_b.npz"), b_images, b_top[b_images]),
+        (os.path.join(folder, "model_c.json"), np.arange(n), c_top[:, None]),
+    ]
+    write_npy(models[0][0], a_top.astype(np.int16))
+    np.savez(models[1][0], top5=b_top[b_images].astype(np.int32), filenames=np.array([name(i) for i in b_images]))
+    with open(models[2][0], "w") as f:
+        json.dump(c_top.tolist(), f)
+
+    proc = subprocess.run([binary, "--json", "--labels", real2_path, "--labels", relabel_path, "--compare"]
+                          + [m[0] for m in models], capture_output=True, text=True)
+    check("labels: exit 0", proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr}")
+    err = proc.stderr.strip().splitlines()
+    check("labels: one warning line, for the partial label file",
+          len(err) == 1 and err[0].startswith(f"real-eval: {relabel_path}: warning: the file covers 15000 of"), proc.stderr)
+    lines = [json.loads(l) for l in proc.stdout.splitlines()]
+    files = [l for l in lines if "kind" not in l]
+    comparisons = [l for l in lines if l.get("kind") == "comparison"]
+    check("labels: a line per file", [l["file"] for l in files] == [m[0] for m in models], [l.get("file") for l in files])
+    check("compare: a line per pair and label set", len(comparisons) == 2 * len(label_sets), len(comparisons))
+
+    def close(a, b, tol=TOL):
+        if a is None or b is None:
+            return a is None and b is None
+        if isinstance(b, list):
+            return isinstance(a, dict) and abs(a["low"] - b[0]) <= tol and abs(a["high"] - b[1]) <= tol
+        return abs(a - b) <= tol
+
+    standing = {}
+    for (path, images, top), obj in zip(models, files):
+        base = os.path.basename(path)
+        got = obj.get("label_sets", {})
+        check(f"{base} label_sets keys in order", list(got) == list(label_sets), list(got))
+        for key, (sets, covered) in label_sets.items():
+            want, on, right = label_figures(sets, covered, images, top)
+            standing[(path, key)] = (on, right)
+            g = got.get(key, {})
+            for field, w in want.items():
+                v = g.get(field, "absent")
+                if field in ("scored", "excluded", "missing", "top1_correct", "top5_correct"):
+                    ok = v == w and (v is None or type(v) is int)
+                else:
+                    ok = v != "absent" and close(v, w)
+                check(f"{base} {key} {field}", ok, f"{v} != {w}")
+        # The built-in label sets agree with the long-standing keys.
+        for key in ("original", "real"):
+            check(f"{base} {key} = {key}_top1_correct", got.get(key, {}).get("top1_correct") == obj[f"{key}_top1_correct"])
+
+    a_path = models[0][0]
+    pairs = [(m[0], key) for m in models[1:] for key in label_sets]
+    check("compare: pairs in order", [(c["b"], c["labels"]) for c in comparisons] == pairs,
+          [(c.get("b"), c.get("labels")) for c in comparisons])
+    p_values = []
+    for c in comparisons:
+        b_path, key = c["b"], c["labels"]
+        label = f"compare {os.path.basename(b_path)} {key}"
+        if (b_path, key) not in standing:
+            check(label, False, "unexpected pair")
+            continue
+        check(f"{label} a", c["a"] == a_path, c["a"])
+        a_on, a_right = standing[(a_path, key)]
+        b_on, b_right = standing[(b_path, key)]
+        on = a_on & b_on
+        cells = {
+            "both": int((on & a_right & b_right).sum()),
+            "a_only": int((on & a_right & ~b_right).sum()),
+            "b_only": int((on & ~a_right & b_right).sum()),
+            "neither": int((on & ~a_right & ~b_right).sum()),
+        }
+        images = int(on.sum())
+        for field, w in dict(cells, images=images).items():
+            check(f"{label} {field}", c.get(field) == w and type(c.get(field)) is int, f"{c.get(field)} != {w}")
+        want_difference = (cells["b_only"] - cells["a_only"]) / images
+        check(f"{label} difference", close(c.get("difference"), want_difference), f"{c.get('difference')} != {want_difference}")
+        want_interval = list(newcombe_paired(cells["both"], cells["a_only"], cells["b_only"], cells["neither"]))
+        check(f"{label} difference_interval", close(c.get("difference_interval"), want_interval),
+              f"{c.get('difference_interval')} != {want_interval}")
+        p, log10_p = mcnemar_exact(cells["a_only"], cells["b_only"])
+        got_p, got_log = c.get("mcnemar_p"), c.get("mcnemar_log10_p")
+        want_p = float(p)  # correctly rounded from the exact fraction
+        p_ok = isinstance(got_p, (int, float)) and abs(got_p - want_p) <= TOL
+        if want_p > 1e-290:
+            p_ok = p_ok and abs(got_p - want_p) <= LOG10_RTOL * want_p
+        check(f"{label} mcnemar_p", p_ok, f"{got_p} != {want_p}")
+        log_ok = isinstance(got_log, (int, float)) and (
+            abs(got_log - log10_p) <= LOG10_RTOL * abs(log10_p) if log10_p else abs(got_log) <= TOL)
+        check(f"{label} mcnemar_log10_p", log_ok, f"{got_log} != {log10_p}")
+        p_values.append(log10_p)
+    # The data must exercise both a moderate p and one far below what a float can hold.
+    check("compare: a moderate p is among the comparisons", any(-3 < v < 0 for v in p_values), p_values)
+    check("compare: a p below 1e-308 is among the comparisons", any(v < -308 for v in p_values), p_values)
 
 
 if __name__ == "__main__":

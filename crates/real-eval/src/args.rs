@@ -3,7 +3,8 @@
 use real_core::{ClassConvention, RowOrder};
 
 pub const USAGE: &str = "\
-usage: real-eval [--json] [--per-class] [--order ORDER] [--classes CONVENTION] FILE...
+usage: real-eval [--json] [--per-class] [--labels LABELS]... [--compare]
+                 [--order ORDER] [--classes CONVENTION] FILE...
        real-eval --summary [--json]
 
 Prints ReaL and original top-1/top-5 accuracy of ImageNet validation predictions.
@@ -12,6 +13,11 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
 
   --json               one JSON object per file, one per line
   --per-class          with --json, add per-class ReaL and original accuracy
+  --labels LABELS      also score under this label file (repeatable): a real.json-layout
+                       list of lists, JSON keyed by file name, 'file label...' lines, or one
+                       label per image in any predictions layout; 0-based sorted-wnid classes
+  --compare            compare every later FILE with the first (top-1, paired: difference
+                       with its 95% interval and the exact McNemar p) under every label set
   --order ORDER        rows are in this order: filename or imagefolder (default: detected)
   --classes CONVENTION class numbers are sorted-wnid, sorted-wnid-1based, tf-slim-1001 or
                        ilsvrc2012-id (default: detected)
@@ -19,13 +25,16 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   -h, --help           this text
 
 Exit status: 0 when every file was evaluated, 2 when any could not be read (the others are
-still evaluated), 1 on other errors.";
+still evaluated; a label file that cannot be read stops everything), 1 on other errors.";
 
 /// What the user asked for.
 #[derive(Debug, Default)]
 pub struct Args {
     pub files: Vec<String>,
+    /// Label files, in the order given.
+    pub labels: Vec<String>,
     pub json: bool,
+    pub compare: bool,
     pub per_class: bool,
     pub summary: bool,
     pub help: bool,
@@ -41,6 +50,8 @@ impl Args {
             match arg.as_str() {
                 "--json" => args.json = true,
                 "--per-class" => args.per_class = true,
+                "--compare" => args.compare = true,
+                "--labels" => args.labels.push(value("--labels")?),
                 "--summary" => args.summary = true,
                 "-h" | "--help" => args.help = true,
                 "--order" => args.order = Some(value("--order")?.parse()?),
@@ -52,6 +63,11 @@ impl Args {
         }
         if args.files.is_empty() && !args.summary && !args.help {
             return Err("no predictions file given".into());
+        }
+        if args.compare && args.files.len() < 2 && !args.summary && !args.help {
+            return Err(
+                "--compare needs at least two predictions files: the first is the reference the others are compared with".into(),
+            );
         }
         Ok(args)
     }

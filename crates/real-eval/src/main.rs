@@ -5,6 +5,8 @@ mod input;
 mod output;
 
 use args::Args;
+use real_core::labels::{self, LabelSet};
+use real_core::scores::{paired, Ranks, Score};
 use real_core::{Dataset, LoadOptions};
 use std::io::Write;
 use std::process::ExitCode;
@@ -43,11 +45,21 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         };
     }
+    // Every figure needs every label set, so a label file that cannot be read stops the run
+    // before any predictions file is read.
+    let Some(label_sets) = label_sets(&dataset, &args.labels) else {
+        return ExitCode::from(2);
+    };
     let options = LoadOptions {
         order: args.order,
         convention: args.convention,
     };
-    let mut results = Vec::new();
+    let mut rows = Vec::new();
+    // With --compare, only the reference's ranks are kept (50 KB per label set); each later
+    // file is compared as soon as it is read, so memory does not grow with the file count.
+    let mut reference: Option<(String, Vec<Ranks>)> = None;
+    let mut comparisons = Vec::new();
+    let mut readable = 0usize;
     let mut failed = false;
     for file in &args.files {
         let outcome = input::open(file)
@@ -55,31 +67,106 @@ fn main() -> ExitCode {
             .and_then(|bytes| {
                 real_core::evaluate(&dataset, &bytes, &options).map_err(|e| e.to_string())
             });
-        match outcome {
-            Ok((predictions, report)) => {
-                if args.json {
-                    let line =
-                        output::json_line(file, &dataset, &predictions, &report, args.per_class);
-                    // Stream each result so a pipeline sees it at once.
-                    if writeln!(out, "{line}").is_err() {
-                        return ExitCode::from(1);
-                    }
-                } else {
-                    results.push((file.clone(), predictions, report));
-                }
-            }
+        let (predictions, report) = match outcome {
+            Ok(evaluated) => evaluated,
             Err(message) => {
                 failed = true;
                 eprintln!("real-eval: {file}: {message}");
+                continue;
+            }
+        };
+        readable += 1;
+        let ranks: Vec<Ranks> = label_sets
+            .iter()
+            .map(|set| Ranks::compute(&predictions, set))
+            .collect();
+        let scores: Vec<Score> = label_sets
+            .iter()
+            .zip(&ranks)
+            .map(|(set, ranks)| Score::compute(&dataset, set, ranks))
+            .collect();
+        if args.json {
+            let line = output::json_line(
+                file,
+                &dataset,
+                &predictions,
+                &report,
+                &scores,
+                args.per_class,
+            );
+            // Stream each result so a pipeline sees it at once.
+            if writeln!(out, "{line}").is_err() {
+                return ExitCode::from(1);
+            }
+        } else {
+            rows.push(output::Row::new(file, &predictions, &report, &scores));
+        }
+        if args.compare {
+            match &reference {
+                None => reference = Some((file.clone(), ranks)),
+                Some((a, a_ranks)) => {
+                    for ((set, a_ranks), b_ranks) in label_sets.iter().zip(a_ranks).zip(&ranks) {
+                        comparisons.push(output::ComparisonRow {
+                            a: a.clone(),
+                            b: file.clone(),
+                            labels: set.key.clone(),
+                            comparison: real_core::compare::compare(paired(a_ranks, b_ranks)),
+                        });
+                    }
+                }
             }
         }
     }
-    if !args.json && !results.is_empty() {
-        let _ = write!(out, "{}", output::table(&results));
+    if !args.json && !rows.is_empty() {
+        let _ = write!(out, "{}", output::table(&rows, &label_sets));
+    }
+    if args.compare {
+        if readable < 2 {
+            eprintln!(
+                "real-eval: --compare needs at least two readable predictions files; {readable} could be read"
+            );
+            return ExitCode::from(2);
+        }
+        let written = if args.json {
+            comparisons
+                .iter()
+                .try_for_each(|c| writeln!(out, "{}", output::comparison_json(c)))
+        } else {
+            write!(out, "{}", output::comparison_table(&comparisons))
+        };
+        if written.is_err() {
+            return ExitCode::from(1);
+        }
     }
     if failed {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The built-in label sets, then one per label file, each under a unique key. Prints each
+/// file's warnings once; prints one line per file that cannot be read and returns `None`.
+fn label_sets(dataset: &Dataset, files: &[String]) -> Option<Vec<LabelSet>> {
+    let mut sets = vec![LabelSet::original(dataset), LabelSet::real(dataset)];
+    let mut ok = true;
+    for file in files {
+        let key = labels::unique_key(file, sets.iter().map(|s| s.key.as_str()));
+        let read = input::open(file)
+            .map_err(|e| format!("cannot read the file: {e}"))
+            .and_then(|bytes| labels::read(&bytes, dataset, &key, file).map_err(|e| e.to_string()));
+        match read {
+            Ok(set) => {
+                for warning in &set.warnings {
+                    eprintln!("real-eval: {file}: warning: {warning}");
+                }
+                sets.push(set);
+            }
+            Err(message) => {
+                ok = false;
+                eprintln!("real-eval: {file}: {message}");
+            }
+        }
+    }
+    ok.then_some(sets)
 }

@@ -1,8 +1,12 @@
 //! The table and JSON that real-eval prints.
 
-use real_core::metrics::{Accuracy, Report};
-use real_core::{Dataset, DatasetFacts, Predictions};
-use serde_json::{json, Value};
+use real_core::compare::{format_p, Comparison};
+use real_core::interval::Interval;
+use real_core::metrics::{Accuracy, FourWaySplit, Report};
+use real_core::{Dataset, DatasetFacts, LabelSet, Predictions, Score};
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+use serde_json::{json, Map, Value};
 use std::fmt::Write;
 
 fn fraction(a: Option<&Accuracy>) -> Value {
@@ -13,12 +17,13 @@ fn correct(a: Option<&Accuracy>) -> Value {
     a.map_or(Value::Null, |a| Value::from(a.correct))
 }
 
-/// One JSON line for one file.
+/// One JSON line for one file; `scores` are its figures under every label set, in order.
 pub fn json_line(
     file: &str,
     dataset: &Dataset,
     p: &Predictions,
     r: &Report,
+    scores: &[Score],
     per_class: bool,
 ) -> String {
     let mut object = json!({
@@ -62,7 +67,77 @@ pub fn json_line(
             })
             .collect();
     }
-    object.to_string()
+    let Value::Object(fields) = object else {
+        return object.to_string();
+    };
+    serde_json::to_string(&Line {
+        fields: &fields,
+        label_sets: LabelSets(scores),
+    })
+    .unwrap_or_default()
+}
+
+/// A file's JSON object with `label_sets` last. Written through a serializer rather than a
+/// `Value` because a `Value` map sorts its keys, and label sets must keep their order
+/// (`original`, `real`, then the label files as given).
+struct Line<'a> {
+    fields: &'a Map<String, Value>,
+    label_sets: LabelSets<'a>,
+}
+
+impl Serialize for Line<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.fields.len() + 1))?;
+        for (key, value) in self.fields {
+            map.serialize_entry(key, value)?;
+        }
+        map.serialize_entry("label_sets", &self.label_sets)?;
+        map.end()
+    }
+}
+
+/// Every label set's figures, keyed by label set key, in order.
+struct LabelSets<'a>(&'a [Score]);
+
+impl Serialize for LabelSets<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for score in self.0 {
+            map.serialize_entry(&score.labels, &LabelSetFigures::new(score))?;
+        }
+        map.end()
+    }
+}
+
+/// One model's figures under one label set, as `label_sets` prints them.
+#[derive(Serialize)]
+struct LabelSetFigures {
+    scored: usize,
+    excluded: usize,
+    missing: usize,
+    top1: Option<f64>,
+    top1_correct: Option<usize>,
+    top1_interval: Option<Interval>,
+    top5: Option<f64>,
+    top5_correct: Option<usize>,
+    top5_interval: Option<Interval>,
+}
+
+impl LabelSetFigures {
+    fn new(s: &Score) -> Self {
+        let (top1, top5) = (s.top(1), s.top(5));
+        Self {
+            scored: s.scored,
+            excluded: s.excluded,
+            missing: s.missing,
+            top1: top1.and_then(|a| a.fraction),
+            top1_correct: top1.map(|a| a.correct),
+            top1_interval: top1.and_then(|a| a.interval),
+            top5: top5.and_then(|a| a.fraction),
+            top5_correct: top5.map(|a| a.correct),
+            top5_interval: top5.and_then(|a| a.interval),
+        }
+    }
 }
 
 fn pct(a: Option<&Accuracy>) -> String {
@@ -72,69 +147,134 @@ fn pct(a: Option<&Accuracy>) -> String {
     }
 }
 
-/// A leaderboard, best ReaL top-1 first, then details for a single file.
-pub fn table(results: &[(String, Predictions, Report)]) -> String {
-    let mut order: Vec<usize> = (0..results.len()).collect();
-    let key = |i: &usize| {
-        results[*i]
-            .2
-            .real(1)
-            .and_then(|a| a.fraction)
-            .unwrap_or(-1.0)
-    };
+/// What the text table shows of one file; the predictions themselves are not kept, so a
+/// leaderboard of thousands of files stays small.
+pub struct Row {
+    file: String,
+    format: String,
+    detection: String,
+    order: &'static str,
+    convention: &'static str,
+    images: usize,
+    scored: usize,
+    excluded: usize,
+    real1: Option<Accuracy>,
+    original1: Option<Accuracy>,
+    real5: Option<Accuracy>,
+    original5: Option<Accuracy>,
+    split: FourWaySplit,
+    /// Top-1 and missing images under each loaded label file, in order.
+    label_files: Vec<(Option<Accuracy>, usize)>,
+    warnings: Vec<String>,
+}
+
+impl Row {
+    /// The table's figures of one file; `scores` under every label set, built-in ones first.
+    pub fn new(file: &str, p: &Predictions, r: &Report, scores: &[Score]) -> Self {
+        Self {
+            file: file.to_string(),
+            format: p.format.clone(),
+            detection: detection_line(p),
+            order: p.order.as_str(),
+            convention: p.convention.as_str(),
+            images: r.images,
+            scored: r.scored,
+            excluded: r.excluded,
+            real1: r.real(1).copied(),
+            original1: r.original(1).copied(),
+            real5: r.real(5).copied(),
+            original5: r.original(5).copied(),
+            split: r.split,
+            label_files: scores
+                .iter()
+                .skip(BUILT_IN)
+                .map(|s| (s.top(1).copied(), s.missing))
+                .collect(),
+            warnings: p.warnings.clone(),
+        }
+    }
+}
+
+/// The label sets every run has (original, ReaL) before those from label files.
+const BUILT_IN: usize = 2;
+
+/// A leaderboard, best ReaL top-1 first, then details for a single file. `label_sets` are
+/// every label set, built-in ones first; each loaded one adds a top-1 column.
+pub fn table(rows: &[Row], label_sets: &[LabelSet]) -> String {
+    let mut order: Vec<&Row> = rows.iter().collect();
+    let key = |r: &Row| r.real1.and_then(|a| a.fraction).unwrap_or(-1.0);
     order.sort_by(|a, b| key(b).total_cmp(&key(a)));
-    let width = results
+    let width = rows
         .iter()
-        .map(|(f, _, _)| f.chars().count())
+        .map(|r| r.file.chars().count())
         .max()
         .unwrap_or(4)
         .clamp(4, 60);
+    let extra: Vec<(String, usize)> = label_sets
+        .iter()
+        .skip(BUILT_IN)
+        .map(|set| {
+            let header = format!("{}@1", set.key);
+            let w = header.chars().count().max(10);
+            (header, w)
+        })
+        .collect();
     let mut s = String::new();
-    let _ = writeln!(
+    let _ = write!(
         s,
         "{:<width$}  {:>6}  {:<12} {:<18}  {:>10} {:>10} {:>10} {:>10}",
         "file", "images", "order", "classes", "ReaL@1", "orig@1", "ReaL@5", "orig@5"
     );
-    for i in order {
-        let (file, p, r) = &results[i];
-        let _ = writeln!(
+    for (header, w) in &extra {
+        let _ = write!(s, " {header:>w$}");
+    }
+    let _ = writeln!(s);
+    for r in order {
+        let _ = write!(
             s,
             "{:<width$}  {:>6}  {:<12} {:<18}  {:>10} {:>10} {:>10} {:>10}",
-            file,
+            r.file,
             r.images,
-            p.order.as_str(),
-            p.convention.as_str(),
-            pct(r.real(1)),
-            pct(r.original(1)),
-            pct(r.real(5)),
-            pct(r.original(5))
+            r.order,
+            r.convention,
+            pct(r.real1.as_ref()),
+            pct(r.original1.as_ref()),
+            pct(r.real5.as_ref()),
+            pct(r.original5.as_ref())
         );
-    }
-    if let [(file, p, r)] = results {
+        for ((_, w), (top1, _)) in extra.iter().zip(&r.label_files) {
+            let _ = write!(s, " {:>w$}", pct(top1.as_ref()));
+        }
         let _ = writeln!(s);
-        let _ = writeln!(s, "{file}: {} read as {}", p.format, detection_line(p));
-        if let (Some(real), Some(orig)) = (r.real(1), r.original(1)) {
-            let ci = |a: &Accuracy| {
+    }
+    if let [r] = rows {
+        let _ = writeln!(s);
+        let _ = writeln!(s, "{}: {} read as {}", r.file, r.format, r.detection);
+        let line = |s: &mut String, name: &str, a: &Accuracy, note: String| {
+            let _ = writeln!(
+                s,
+                "  {name:<14} {} = {}/{}{}{note}",
+                pct(Some(a)),
+                a.correct,
+                a.total,
                 a.interval
                     .map(|i| format!(" [{:.2}, {:.2}]", 100.0 * i.low, 100.0 * i.high))
                     .unwrap_or_default()
-            };
-            let _ = writeln!(
-                s,
-                "  ReaL top-1     {} = {}/{}{}",
-                pct(Some(real)),
-                real.correct,
-                real.total,
-                ci(real)
             );
-            let _ = writeln!(
-                s,
-                "  original top-1 {} = {}/{}{}",
-                pct(Some(orig)),
-                orig.correct,
-                orig.total,
-                ci(orig)
-            );
+        };
+        if let (Some(real), Some(original)) = (&r.real1, &r.original1) {
+            line(&mut s, "ReaL top-1", real, String::new());
+            line(&mut s, "original top-1", original, String::new());
+        }
+        for (set, (top1, missing)) in label_sets.iter().skip(BUILT_IN).zip(&r.label_files) {
+            if let Some(a) = top1 {
+                let note = if *missing > 0 {
+                    format!(" ({missing} labelled images not in the file)")
+                } else {
+                    String::new()
+                };
+                line(&mut s, &format!("{} top-1", set.key), a, note);
+            }
         }
         let _ = writeln!(
             s,
@@ -142,11 +282,126 @@ pub fn table(results: &[(String, Predictions, Report)]) -> String {
             r.scored, r.excluded, r.split.both, r.split.real_only, r.split.original_only, r.split.neither
         );
     }
-    for (file, p, _) in results {
-        for w in &p.warnings {
-            let _ = writeln!(s, "warning: {file}: {w}");
+    for r in rows {
+        for w in &r.warnings {
+            let _ = writeln!(s, "warning: {}: {w}", r.file);
         }
     }
+    s
+}
+
+/// One paired comparison: file B against the reference A under one label set.
+pub struct ComparisonRow {
+    /// The reference file, as given.
+    pub a: String,
+    /// The compared file, as given.
+    pub b: String,
+    /// The label set's key.
+    pub labels: String,
+    /// The figures.
+    pub comparison: Comparison,
+}
+
+/// A comparison as one JSON line; field order is the documented one.
+#[derive(Serialize)]
+struct ComparisonLine<'a> {
+    kind: &'static str,
+    a: &'a str,
+    b: &'a str,
+    labels: &'a str,
+    images: usize,
+    both: usize,
+    a_only: usize,
+    b_only: usize,
+    neither: usize,
+    difference: Option<f64>,
+    difference_interval: Option<Interval>,
+    mcnemar_p: f64,
+    mcnemar_log10_p: f64,
+}
+
+/// One JSON line for one comparison.
+pub fn comparison_json(row: &ComparisonRow) -> String {
+    let c = &row.comparison;
+    let t = &c.table;
+    serde_json::to_string(&ComparisonLine {
+        kind: "comparison",
+        a: &row.a,
+        b: &row.b,
+        labels: &row.labels,
+        images: t.images(),
+        both: t.both,
+        a_only: t.a_only,
+        b_only: t.b_only,
+        neither: t.neither,
+        difference: c.difference,
+        difference_interval: c.difference_interval,
+        mcnemar_p: c.mcnemar_p,
+        mcnemar_log10_p: c.mcnemar_log10_p,
+    })
+    .unwrap_or_default()
+}
+
+/// Percentage points with a sign and two decimals.
+fn points(fraction: f64) -> String {
+    format!("{:+.2}", 100.0 * fraction)
+}
+
+/// The comparisons as a table: B's top-1 minus the reference's, in percentage points.
+pub fn comparison_table(rows: &[ComparisonRow]) -> String {
+    let mut s = String::new();
+    let Some(first) = rows.first() else {
+        return s;
+    };
+    let width = rows
+        .iter()
+        .map(|r| r.b.chars().count())
+        .max()
+        .unwrap_or(1)
+        .clamp(4, 60);
+    let labels = rows
+        .iter()
+        .map(|r| r.labels.chars().count())
+        .max()
+        .unwrap_or(6)
+        .clamp(6, 30);
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "Top-1 of each file (B) against {} (A), on the images both are scored on:",
+        first.a
+    );
+    let _ = writeln!(
+        s,
+        "{:<width$}  {:<labels$}  {:>6} {:>6} {:>6} {:>6} {:>7}  {:>8}  {:<18}  McNemar",
+        "B", "labels", "images", "both", "A only", "B only", "neither", "B−A (pp)", "95% interval",
+    );
+    for r in rows {
+        let c = &r.comparison;
+        let t = &c.table;
+        let interval = c
+            .difference_interval
+            .map(|i| format!("[{}, {}]", points(i.low), points(i.high)))
+            .unwrap_or_else(|| "—".into());
+        let _ = writeln!(
+            s,
+            "{:<width$}  {:<labels$}  {:>6} {:>6} {:>6} {:>6} {:>7}  {:>8}  {:<18}  {}",
+            r.b,
+            r.labels,
+            t.images(),
+            t.both,
+            t.a_only,
+            t.b_only,
+            t.neither,
+            c.difference.map_or_else(|| "—".into(), points),
+            interval,
+            format_p(c.mcnemar_p, c.mcnemar_log10_p)
+        );
+    }
+    let _ = writeln!(
+        s,
+        "B−A: difference in percentage points with its 95% interval (Newcombe); McNemar: the exact two-sided test."
+    );
     s
 }
 
