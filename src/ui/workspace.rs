@@ -126,7 +126,7 @@ pub fn Workspace() -> impl IntoView {
                             </span>
                             {(!warnings.is_empty()).then(|| view! { <span class="warning">{warnings.clone()}</span> })}
                             {(!built_in).then(|| view! {
-                                <button class="small" on:click=move |_| {
+                                <button class="button" on:click=move |_| {
                                     explorer.hub.update(|h| h.remove_label_set(&remove_key));
                                 }>"remove"</button>
                             })}
@@ -248,8 +248,8 @@ fn ModelItem(
             }}
             <span class="figure-small">"ReaL top-1 " <strong>{real_top1}</strong></span>
             <span class="detail">{detail}</span>
-            <button class="small" on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
-            <button class="small" data-testid="remove-model" on:click=remove>"remove"</button>
+            <button class="button" on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
+            <button class="button" data-testid="remove-model" on:click=remove>"remove"</button>
             {move || rename_error.get().map(|e| view! { <span class="error">{e}</span> })}
         </li>
     }
