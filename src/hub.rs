@@ -158,18 +158,24 @@ impl Hub {
         self.label_sets.iter().find(|l| l.set.key == key)
     }
 
-    /// The models a view shows: those it names that are loaded, else the first `want` loaded.
+    /// The models a view shows: those it names that are loaded, in its order, filled up to
+    /// `want` with the other loaded models in load order.
     pub fn shown_models(&self, view: &View, want: usize) -> Vec<&Evaluation> {
-        let named: Vec<&Evaluation> = view
-            .models
-            .iter()
-            .filter_map(|m| self.model_named(&m.name))
-            .collect();
-        if named.is_empty() {
-            self.models.iter().take(want).collect()
-        } else {
-            named
+        let mut shown: Vec<&Evaluation> = Vec::new();
+        for model in view.models.iter().filter_map(|m| self.model_named(&m.name)) {
+            if !shown.iter().any(|s| s.id == model.id) {
+                shown.push(model);
+            }
         }
+        for model in &self.models {
+            if shown.len() >= want {
+                break;
+            }
+            if !shown.iter().any(|s| s.id == model.id) {
+                shown.push(model);
+            }
+        }
+        shown
     }
 
     /// The model on screen: the first the view names that is loaded, else the first loaded.

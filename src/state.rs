@@ -6,6 +6,7 @@ use crate::load::{Evaluation, LoadError};
 use leptos::prelude::*;
 use real_core::cases::{self, Case, Versus};
 use real_core::pairs::{self, Pair};
+use real_core::view::ModelRef;
 use real_core::{Dataset, View};
 use std::sync::Arc;
 
@@ -87,11 +88,13 @@ impl Explorer {
             // and B of the view under its judging label set.
             let cells = filter.versus.and_then(|_| {
                 hub.with(|h| {
-                    let shown: Vec<&Evaluation> =
-                        models.iter().filter_map(|n| h.model_named(n)).collect();
-                    let (a, b) = match shown.as_slice() {
-                        [a, b, ..] => (*a, *b),
-                        _ => (h.models.first()?, h.models.get(1)?),
+                    let named = View {
+                        models: models.iter().map(ModelRef::named).collect(),
+                        ..Default::default()
+                    };
+                    let shown = h.shown_models(&named, 2);
+                    let [a, b, ..] = shown.as_slice() else {
+                        return None;
                     };
                     let key = sets.first().cloned().unwrap_or_else(|| "real".into());
                     let a = h.figures(&data, a, &key)?;

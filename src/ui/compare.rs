@@ -4,7 +4,7 @@
 
 use crate::hub::Hub;
 use crate::state::Explorer;
-use crate::text::{count, points};
+use crate::text::{count, percent, points};
 use crate::ui::link::Link;
 use leptos::prelude::*;
 use real_core::cases::{CaseFilter, Versus};
@@ -24,13 +24,10 @@ pub fn ComparePage() -> impl IntoView {
                 .map(|m| m.name.clone())
                 .collect()
         });
-        while names.len() < 2 {
-            names.push(String::new());
-        }
         if let Some(n) = names.get_mut(slot) {
             *n = name;
         }
-        view.models = names.into_iter().map(ModelRef::named).collect();
+        view.models = names.into_iter().take(2).map(ModelRef::named).collect();
         explorer.navigate(view);
     };
     move || {
@@ -48,13 +45,10 @@ pub fn ComparePage() -> impl IntoView {
             .into_any();
         }
         let shown = hub.shown_models(&view, 2);
-        let (a, b) = match shown.as_slice() {
-            [a, b, ..] => (*a, *b),
-            _ => match (hub.models.first(), hub.models.get(1)) {
-                (Some(a), Some(b)) => (a, b),
-                _ => return ().into_any(),
-            },
+        let [a, b, ..] = shown.as_slice() else {
+            return ().into_any();
         };
+        let (a, b) = (*a, *b);
         let choices = |selected: &str| {
             hub.models
                 .iter()
@@ -135,6 +129,19 @@ fn comparison_tables(
                 .map(|i| format!("95% CI {} to {}", points(i.low), points(i.high)))
                 .unwrap_or_default();
             let p = format_p(result.mcnemar_p, result.mcnemar_log10_p);
+            let images = table.images();
+            let share = |n: usize| {
+                if images == 0 {
+                    "—".to_string()
+                } else {
+                    percent(n as f64 / images as f64)
+                }
+            };
+            let accuracies = format!(
+                "A {} · B {}",
+                share(table.both + table.a_only),
+                share(table.both + table.b_only)
+            );
             let significant = result.mcnemar_p < 0.05;
             view! {
                 <div class="compare-card" data-testid="compare-card" data-labels=key.clone()>
@@ -156,6 +163,7 @@ fn comparison_tables(
                             </tr>
                         </tbody>
                     </table>
+                    <p class="accuracies" data-testid="compare-accuracies" data-labels=key.clone()>{accuracies}</p>
                     <p class="difference">
                         "B − A: " <strong data-testid="compare-difference" data-labels=key.clone()>{difference}</strong>
                         " · " {interval}

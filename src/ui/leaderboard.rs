@@ -110,7 +110,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                 (Some(x), Some(y)) => x.total_cmp(&y),
                 (Some(_), None) => std::cmp::Ordering::Greater,
                 (None, Some(_)) => std::cmp::Ordering::Less,
-                (None, None) => na.cmp(&nb).reverse(),
+                (None, None) => na.cmp(&nb),
             };
             if descending {
                 by_value.reverse()

@@ -14,12 +14,15 @@ pub fn NavBar() -> impl IntoView {
     let tab = move |page: Page, label: &'static str| {
         move || {
             let current = explorer.view.get();
-            // The models and label sets the view names go along: no tab drops a model.
+            // The models and label sets the view names go along: no tab drops a model. The
+            // comparison takes a pair, so one model on screen does not make it A.
+            let carried = page != Page::Compare || current.models.len() >= 2;
             let mut to = View {
                 page,
                 models: current
                     .models
                     .iter()
+                    .filter(|_| carried)
                     .map(|m| ModelRef::named(&m.name))
                     .collect(),
                 label_sets: current.label_sets.clone(),

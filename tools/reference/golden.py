@@ -396,8 +396,13 @@ def label_checks(t, binary, work, top5, check):
         return abs(a - b) <= tol
 
     standing = {}
+    # The numpy figures, kept for the page's end-to-end tests (e2e/workspace.test.mjs).
+    page_expected = {"label_sets": {}, "comparisons": []}
     for (path, images, top), obj in zip(models, files):
         base = os.path.basename(path)
+        page_expected["label_sets"][base] = {
+            key: label_figures(sets, covered, images, top)[0] for key, (sets, covered) in label_sets.items()
+        }
         got = obj.get("label_sets", {})
         check(f"{base} label_sets keys in order", list(got) == list(label_sets), list(got))
         for key, (sets, covered) in label_sets.items():
@@ -445,6 +450,9 @@ def label_checks(t, binary, work, top5, check):
         check(f"{label} difference_interval", close(c.get("difference_interval"), want_interval),
               f"{c.get('difference_interval')} != {want_interval}")
         p, log10_p = mcnemar_exact(cells["a_only"], cells["b_only"])
+        page_expected["comparisons"].append(dict(
+            cells, a=os.path.basename(a_path), b=os.path.basename(b_path), labels=key, images=images,
+            difference=want_difference, mcnemar_p=float(p), mcnemar_log10_p=float(log10_p)))
         got_p, got_log = c.get("mcnemar_p"), c.get("mcnemar_log10_p")
         want_p = float(p)  # correctly rounded from the exact fraction
         p_ok = isinstance(got_p, (int, float)) and abs(got_p - want_p) <= TOL
@@ -455,6 +463,8 @@ def label_checks(t, binary, work, top5, check):
             abs(got_log - log10_p) <= LOG10_RTOL * abs(log10_p) if log10_p else abs(got_log) <= TOL)
         check(f"{label} mcnemar_log10_p", log_ok, f"{got_log} != {log10_p}")
         p_values.append(log10_p)
+    with open(os.path.join(folder, "expected.json"), "w") as f:
+        json.dump(page_expected, f)
     # The data must exercise both a moderate p and one far below what a float can hold.
     check("compare: a moderate p is among the comparisons", any(-3 < v < 0 for v in p_values), p_values)
     check("compare: a p below 1e-308 is among the comparisons", any(v < -308 for v in p_values), p_values)

@@ -1,0 +1,165 @@
+// End-to-end: a workspace of three models and two label files in headless Chromium; the
+// leaderboard and the paired comparison checked against the numpy reference
+// (tools/reference/golden.py writes target/golden/labels/expected.json).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { setUp, ctx, count, pct, openPage, shot, golden } from './harness.mjs';
+
+setUp();
+
+const LABELS = path.join(golden, 'labels');
+const MODELS = ['model_a.npy', 'model_b.npz', 'model_c.json'];
+// Label files get their stem as key, made unique: real.json meets the built-in "real".
+const LABEL_FILES = { 'real.json': 'real-2', 'relabel.json': 'relabel' };
+
+async function expected() {
+  return JSON.parse(await readFile(path.join(LABELS, 'expected.json'), 'utf8'));
+}
+
+/** The text a p-value shows as: two significant figures, or "p < 1e-300". */
+function pText(p, log10p) {
+  if (log10p < -300) return 'p < 1e-300';
+  if (p >= 1) return 'p = 1';
+  if (p >= 0.001) {
+    const decimals = p >= 0.1 ? 2 : p >= 0.01 ? 3 : 4;
+    return `p = ${p.toFixed(decimals).replace(/0+$/, '')}`;
+  }
+  let exponent = Math.floor(log10p);
+  let mantissa = 10 ** (log10p - exponent);
+  if (Math.round(mantissa * 10) >= 100) { mantissa = 1; exponent += 1; }
+  return `p = ${mantissa.toFixed(1)}e${exponent}`;
+}
+
+async function loadWorkspace(page) {
+  for (const [i, model] of MODELS.entries()) {
+    await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, model));
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid=model-item]').length === n, i + 1, { timeout: 60_000 });
+  }
+  await page.getByTestId('labels-input').setInputFiles(Object.keys(LABEL_FILES).map((f) => path.join(LABELS, f)));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=label-item]').length === 4, null, { timeout: 60_000 });
+}
+
+test('three models and two label files: leaderboard and comparison agree with numpy', async () => {
+  const want = await expected();
+  const { page, problems, close } = await openPage(ctx.base, { permissions: ['clipboard-read', 'clipboard-write'] });
+  await loadWorkspace(page);
+  const names = await page.getByTestId('model-item').evaluateAll((items) => items.map((i) => i.dataset.model));
+  assert.deepEqual(names, MODELS, 'models are named after their files');
+  const keys = await page.getByTestId('label-item').evaluateAll((items) => items.map((i) => i.dataset.labels));
+  assert.deepEqual(keys, ['real', 'original', ...Object.values(LABEL_FILES)]);
+  await shot(page, 'workspace.png');
+
+  // A bad label file says why and loses nothing.
+  await page.getByTestId('labels-input').setInputFiles(path.join(LABELS, 'model_a.npy'));
+  await page.getByTestId('labels-error').waitFor();
+  assert.match(await page.getByTestId('labels-error').textContent(), /one label per image, found 5 per row/);
+  assert.equal(await page.getByTestId('label-item').count(), 4);
+  assert.equal(await page.getByTestId('model-item').count(), 3);
+
+  // Leaderboard: every model under every label set, against numpy.
+  await page.getByRole('link', { name: 'Leaderboard' }).click();
+  await page.getByTestId('leaderboard').waitFor();
+  assert.equal(await page.getByTestId('leaderboard-row').count(), 3);
+  for (const model of MODELS) {
+    const row = page.locator(`[data-testid=leaderboard-row][data-model="${model}"]`);
+    for (const key of ['original', 'real', ...Object.values(LABEL_FILES)]) {
+      const figures = want.label_sets[model][key];
+      const cell = row.locator(`[data-testid=leaderboard-top1][data-labels="${key}"]`);
+      const text = await cell.textContent();
+      assert.ok(text.startsWith(pct(figures.top1)), `${model} ${key}: ${text} vs ${pct(figures.top1)}`);
+      assert.ok(text.includes(`of ${count(figures.scored)}`), `${model} ${key}: denominator in ${text}`);
+    }
+  }
+  assert.match(await page.locator('[data-testid=leaderboard-row][data-model="model_b.npz"]').textContent(), /partial: 40,000 images/);
+  // Sorting by the name column orders rows by name.
+  await page.getByTestId('leaderboard').getByRole('button', { name: /^model/ }).click();
+  const sorted = await page.getByTestId('leaderboard-row').evaluateAll((rows) => rows.map((r) => r.dataset.model));
+  assert.deepEqual(sorted, [...MODELS].sort());
+  await page.getByTestId('leaderboard').getByRole('button', { name: /^model/ }).click();
+  const reversed = await page.getByTestId('leaderboard-row').evaluateAll((rows) => rows.map((r) => r.dataset.model));
+  assert.deepEqual(reversed, [...MODELS].sort().reverse());
+  await shot(page, 'leaderboard.png');
+
+  // Comparison: A = first model, B = second by default; every label set at once.
+  await page.getByRole('link', { name: 'Compare' }).click();
+  await page.getByTestId('compare-card').first().waitFor();
+  for (const c of want.comparisons.filter((c) => c.b === 'model_b.npz')) {
+    for (const [cell, field] of [['compare-both', 'both'], ['compare-a-only', 'a_only'], ['compare-b-only', 'b_only'], ['compare-neither', 'neither']]) {
+      const got = await page.locator(`[data-testid=${cell}][data-labels="${c.labels}"]`).textContent();
+      assert.equal(got, count(c[field]), `${c.labels} ${field}`);
+    }
+    const p = await page.locator(`[data-testid=mcnemar-p][data-labels="${c.labels}"]`).textContent();
+    assert.equal(p, pText(c.mcnemar_p, c.mcnemar_log10_p), `${c.labels} p`);
+    const difference = await page.locator(`[data-testid=compare-difference][data-labels="${c.labels}"]`).textContent();
+    assert.equal(difference, `${c.difference >= 0 ? '+' : ''}${(100 * c.difference).toFixed(2)} pp`);
+  }
+  await shot(page, 'compare.png');
+
+  // Pick B = model_c: the link carries the choice; a p below 1e-300 reads as such.
+  await page.getByTestId('compare-b').selectOption('model_c.json');
+  await page.waitForFunction(() => /model=model_a\.npy&model=model_c\.json/.test(location.search));
+  const tiny = want.comparisons.find((c) => c.b === 'model_c.json' && c.mcnemar_log10_p < -300);
+  assert.ok(tiny, 'the reference has a p below 1e-300');
+  assert.equal(await page.locator(`[data-testid=mcnemar-p][data-labels="${tiny.labels}"]`).textContent(), 'p < 1e-300');
+
+  // A cell opens its cases: A right, B wrong under ReaL.
+  await page.getByTestId('compare-b').selectOption('model_b.npz');
+  const aOnly = want.comparisons.find((c) => c.b === 'model_b.npz' && c.labels === 'real');
+  await page.locator('[data-testid=compare-a-only][data-labels="real"]').click();
+  await page.getByTestId('case-list').waitFor();
+  assert.equal(await page.getByTestId('case-count').textContent(), count(aOnly.a_only));
+  assert.match(await page.getByTestId('versus-pill').textContent(), /model_a\.npy right, model_b\.npz wrong under ReaL/);
+
+  // The image page shows every model's top-k; its link carries them all.
+  await page.getByTestId('case-row').first().click();
+  await page.getByTestId('image-page').waitFor();
+  const shown = await page.getByTestId('model-top').evaluateAll((m) => m.map((e) => e.dataset.model));
+  assert.ok(shown.length >= 2 && shown[0] === 'model_a.npy' && shown[1] === 'model_b.npz', shown.join());
+  await shot(page, 'image-two-models.png');
+  await page.getByTestId('copy-link').click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.deepEqual(problems, []);
+  await close();
+
+  const fresh = await openPage(link);
+  await fresh.page.getByTestId('image-page').waitFor();
+  const carried = await fresh.page.getByTestId('model-top').evaluateAll((m) => m.map((e) => [e.dataset.model, e.querySelector('h3').textContent]));
+  assert.deepEqual(carried.map((c) => c[0]), shown, 'the link carries every model it shows');
+  for (const [, title] of carried) assert.match(title, /\(from the link\)/);
+  assert.deepEqual(fresh.problems, []);
+  await fresh.close();
+});
+
+test('a newcomer with no file uses the original labels as a model', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  await page.getByTestId('try-original').click();
+  await page.getByTestId('real-top1').waitFor();
+  // The original annotation under ReaL: 42,164 of 46,837 (the paper's 90.02%).
+  assert.equal(await page.getByTestId('real-top1').textContent(), pct(42164 / 46837));
+  assert.equal(await page.getByTestId('original-top1').textContent(), '100.00%');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('each model keeps its own reading', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  const file = path.join(golden, 'top5_i2_be_imagefolder.npy');
+  await page.getByTestId('predictions-input').setInputFiles(file);
+  await page.getByTestId('real-top1').waitFor({ timeout: 60_000 });
+  assert.equal(await page.getByTestId('row-order').textContent(), 'imagefolder');
+  await page.getByTestId('order-select').selectOption('filename');
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-order]')?.textContent === 'filename');
+  // The next file is detected afresh, not read with the first file's override.
+  await page.getByTestId('predictions-input').setInputFiles(file);
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 2);
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-order]')?.textContent === 'imagefolder');
+  const names = await page.getByTestId('model-item').evaluateAll((items) => items.map((i) => i.dataset.model));
+  assert.deepEqual(names, ['top5_i2_be_imagefolder.npy', 'top5_i2_be_imagefolder.npy-2']);
+  // The first model kept its own reading.
+  await page.locator('[data-testid=model-item][data-model="top5_i2_be_imagefolder.npy"] .model-name').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=row-order]')?.textContent === 'filename');
+  assert.deepEqual(problems, []);
+  await close();
+});
