@@ -247,7 +247,7 @@ pub fn App() -> impl IntoView {
                 .into_any(),
                 Page::Image => view! { <ImagePage /> }.into_any(),
                 Page::Pairs => view! { <PairsPage /> }.into_any(),
-                Page::Leaderboard => view! { <Workspace /> <LeaderboardPage /> }.into_any(),
+                Page::Leaderboard => view! { <LeaderboardPage /> }.into_any(),
                 Page::Compare => view! { <ComparePage /> }.into_any(),
             }}
         </main>
