@@ -6,5 +6,6 @@ mod errors;
 mod explore;
 mod formats;
 mod metrics;
+mod published;
 mod util;
 mod view;
