@@ -5,7 +5,7 @@ use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
     CasesPage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel, NavBar, Notices,
-    PairsPage, ResultsPanel,
+    PairsPage, PublishedMap, ResultsPanel, UserModelPoint,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -215,6 +215,16 @@ pub fn App() -> impl IntoView {
                 .into_any(),
                 Page::Image => view! { <ImagePage /> }.into_any(),
                 Page::Pairs => view! { <PairsPage /> }.into_any(),
+                Page::Published => {
+                    let models = Signal::derive(move || {
+                        explorer.evaluation.with(|e| e.iter().filter_map(UserModelPoint::of).collect())
+                    });
+                    view! {
+                        <DropZone on_file=on_file on_cancel=on_cancel />
+                        <PublishedMap models=models />
+                    }
+                    .into_any()
+                }
             }}
         </main>
         <footer>

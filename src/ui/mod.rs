@@ -10,6 +10,7 @@ mod link;
 mod nav;
 mod pairs;
 mod per_class;
+mod published;
 mod results;
 mod thumb;
 
@@ -20,4 +21,5 @@ pub use image_page::ImagePage;
 pub use image_source::ImageSourcePanel;
 pub use nav::{NavBar, Notices};
 pub use pairs::PairsPage;
+pub use published::{PublishedMap, UserModelPoint};
 pub use results::ResultsPanel;

@@ -41,6 +41,7 @@ pub fn NavBar() -> impl IntoView {
             {tab(Page::Cases, "Cases")}
             {tab(Page::Multi, "Multi-object")}
             {tab(Page::Pairs, "Duplicate pairs")}
+            {tab(Page::Published, "Published models")}
         </nav>
     }
 }

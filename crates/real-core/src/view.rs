@@ -25,6 +25,8 @@ pub enum Page {
     Pairs,
     /// Multi-object images.
     Multi,
+    /// The model among timm's published results.
+    Published,
 }
 
 impl Page {
@@ -36,15 +38,17 @@ impl Page {
             Page::Image => "image",
             Page::Pairs => "pairs",
             Page::Multi => "multi",
+            Page::Published => "published",
         }
     }
 
-    const ALL: [Page; 5] = [
+    const ALL: [Page; 6] = [
         Page::Overview,
         Page::Cases,
         Page::Image,
         Page::Pairs,
         Page::Multi,
+        Page::Published,
     ];
 }
 
@@ -249,7 +253,7 @@ impl View {
                 self.page = Page::ALL
                     .into_iter()
                     .find(|p| p.as_str() == value)
-                    .ok_or("overview, cases, image, pairs or multi")?
+                    .ok_or("overview, cases, image, pairs, multi or published")?
             }
             "outcome" => {
                 f.outcome = Some(
