@@ -12,7 +12,7 @@ export const golden = process.env.GOLDEN_DIR ?? path.join(root, 'target', 'golde
 export const artifacts = path.join(root, 'e2e', 'artifacts');
 /** The sub-path the page is also served under, as on a static host. */
 export const SUB = '/some/sub/path/';
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.npy': 'application/octet-stream' };
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.npy': 'application/octet-stream', '.csv': 'text/csv' };
 
 export const ctx = { server: null, browser: null, base: null, expected: null };
 

@@ -5,7 +5,8 @@ use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
     CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel,
-    LeaderboardPage, NavBar, Notices, PairsPage, ResultsPanel, Workspace,
+    LeaderboardPage, NavBar, Notices, PairsPage, PublishedMap, ResultsPanel, UserModelPoint,
+    Workspace,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -249,6 +250,16 @@ pub fn App() -> impl IntoView {
                 Page::Pairs => view! { <PairsPage /> }.into_any(),
                 Page::Leaderboard => view! { <LeaderboardPage /> }.into_any(),
                 Page::Compare => view! { <ComparePage /> }.into_any(),
+                Page::Published => {
+                    let models = Signal::derive(move || {
+                        explorer.hub.with(|h| h.models.iter().filter_map(UserModelPoint::of).collect())
+                    });
+                    view! {
+                        <DropZone on_file=on_file on_cancel=on_cancel />
+                        <PublishedMap models=models />
+                    }
+                    .into_any()
+                }
             }}
         </main>
         <footer>

@@ -54,6 +54,7 @@ pub fn NavBar() -> impl IntoView {
             {tab(Page::Pairs, "Duplicate pairs")}
             {tab(Page::Leaderboard, "Leaderboard")}
             {tab(Page::Compare, "Compare")}
+            {tab(Page::Published, "Published models")}
         </nav>
     }
 }

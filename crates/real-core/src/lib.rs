@@ -2,7 +2,8 @@
 //!
 //! It carries the ImageNet validation data (ReaL label sets, original labels, class names),
 //! reads every common predictions format into validated [`Predictions`], detects row order and
-//! class convention when a file does not say, and computes ReaL and original metrics.
+//! class convention when a file does not say, and computes ReaL and original metrics. It also
+//! reads timm's published results, to place a model among them.
 //! It has no web dependencies: the page and the `real-eval` command are thin callers.
 
 pub mod cases;
@@ -17,6 +18,7 @@ pub mod labels;
 pub mod metrics;
 pub mod pairs;
 pub mod predictions;
+pub mod published;
 pub mod scores;
 pub mod view;
 

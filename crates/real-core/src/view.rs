@@ -28,6 +28,8 @@ pub enum Page {
     Leaderboard,
     /// Two models side by side under every label set.
     Compare,
+    /// The model among timm's published results.
+    Published,
 }
 
 impl Page {
@@ -41,10 +43,11 @@ impl Page {
             Page::Multi => "multi",
             Page::Leaderboard => "leaderboard",
             Page::Compare => "compare",
+            Page::Published => "published",
         }
     }
 
-    const ALL: [Page; 7] = [
+    const ALL: [Page; 8] = [
         Page::Overview,
         Page::Cases,
         Page::Image,
@@ -52,6 +55,7 @@ impl Page {
         Page::Multi,
         Page::Leaderboard,
         Page::Compare,
+        Page::Published,
     ];
 }
 
@@ -267,10 +271,9 @@ impl View {
         let f = &mut self.filter;
         match key {
             "page" => {
-                self.page = Page::ALL
-                    .into_iter()
-                    .find(|p| p.as_str() == value)
-                    .ok_or("overview, cases, image, pairs, multi, leaderboard or compare")?
+                self.page = Page::ALL.into_iter().find(|p| p.as_str() == value).ok_or(
+                    "overview, cases, image, pairs, multi, leaderboard, compare or published",
+                )?
             }
             "outcome" => {
                 f.outcome = Some(

@@ -8,5 +8,6 @@ mod explore;
 mod formats;
 mod labels;
 mod metrics;
+mod published;
 mod util;
 mod view;

@@ -75,6 +75,10 @@ fn views() -> Vec<View> {
             },
             ..Default::default()
         },
+        View {
+            page: Page::Published,
+            ..Default::default()
+        },
     ]
 }
 
@@ -102,6 +106,8 @@ fn links_read_as_documented() {
         "pairs are stored in order"
     );
     assert_eq!(view.sort, CaseSort::ConfidenceHigh);
+    let view: View = "?page=published".parse().unwrap();
+    assert_eq!(view.page, Page::Published);
     let view: View = "page=image&image=7&top=65:0.5,3&model=my+model"
         .parse()
         .unwrap();

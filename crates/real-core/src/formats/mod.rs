@@ -1,6 +1,6 @@
 //! Reading predictions files. A file is recognised by its content, never its extension.
 
-mod csv;
+pub(crate) mod csv;
 mod json;
 mod npy;
 mod npz;
