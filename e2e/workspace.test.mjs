@@ -51,12 +51,39 @@ test('three models and two label files: leaderboard and comparison agree with nu
   assert.deepEqual(keys, ['real', 'original', ...Object.values(LABEL_FILES)]);
   await shot(page, 'workspace.png');
 
+  // The model on screen (the last loaded) under every label set, and split between two
+  // loaded label sets; each part of the split opens its cases.
+  const split = want.splits['model_c.json'];
+  for (const key of ['original', 'real', ...Object.values(LABEL_FILES)]) {
+    const text = await page.locator(`[data-testid=label-set-row][data-labels="${key}"] [data-testid=label-set-top1]`).textContent();
+    assert.ok(text.startsWith(pct(want.label_sets['model_c.json'][key].top1)), `${key}: ${text}`);
+  }
+  await page.getByTestId('split-first').selectOption(split.first);
+  await page.getByTestId('split-second').selectOption(split.second);
+  for (const part of ['both', 'real-only', 'original-only', 'neither']) {
+    assert.equal(await page.getByTestId(`pair-split-${part}`).textContent(), count(split[part]), part);
+  }
+  await shot(page, 'label-sets.png');
+  await page.locator('[data-testid=label-sets-panel] a.split-link.real-only').click();
+  await page.getByTestId('case-list').waitFor();
+  assert.equal(await page.getByTestId('case-count').textContent(), count(split['real-only']));
+  await page.getByRole('link', { name: 'Overview' }).click();
+  await page.getByTestId('workspace').waitFor();
+
   // A bad label file says why and loses nothing.
   await page.getByTestId('labels-input').setInputFiles(path.join(LABELS, 'model_a.npy'));
   await page.getByTestId('labels-error').waitFor();
   assert.match(await page.getByTestId('labels-error').textContent(), /one label per image, found 5 per row/);
   assert.equal(await page.getByTestId('label-item').count(), 4);
   assert.equal(await page.getByTestId('model-item').count(), 3);
+
+  // Every loaded model on the map of published models; the partial one hollow.
+  await page.getByRole('link', { name: 'Published models' }).click();
+  await page.getByTestId('published-map').waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=published-point]').length === 1556);
+  const points = await page.getByTestId('model-point').evaluateAll((p) => p.map((e) => e.dataset.model));
+  assert.deepEqual(points.sort(), [...MODELS].sort());
+  await shot(page, 'published-workspace.png');
 
   // Leaderboard: every model under every label set, against numpy.
   await page.getByRole('link', { name: 'Leaderboard' }).click();

@@ -5,8 +5,8 @@ use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
     CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel,
-    LeaderboardPage, NavBar, Notices, PairsPage, PublishedMap, ResultsPanel, UserModelPoint,
-    Workspace,
+    LabelSetsPanel, LeaderboardPage, NavBar, Notices, PairsPage, PublishedMap, ResultsPanel,
+    UserModelPoint, Workspace,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -227,6 +227,7 @@ pub fn App() -> impl IntoView {
                     <ImageSourcePanel />
                     <Workspace />
                     <ResultsPanel evaluation=explorer.evaluation on_reread=on_reread />
+                    <LabelSetsPanel />
                     <DatasetFactsPanel facts=facts.clone() decode_ms=decode_ms />
                 }
                 .into_any(),

@@ -4,8 +4,11 @@ use crate::hub::Hub;
 use crate::images::ImageSource;
 use crate::load::{Evaluation, LoadError};
 use leptos::prelude::*;
-use real_core::cases::{self, Case, Versus};
+use real_core::cases::{self, Case, Judges, Versus};
+use real_core::labels;
+use real_core::metrics::Outcome;
 use real_core::pairs::{self, Pair};
+use real_core::scores;
 use real_core::view::ModelRef;
 use real_core::{Dataset, View};
 use std::sync::Arc;
@@ -105,15 +108,34 @@ impl Explorer {
             let versus = cells
                 .as_ref()
                 .map(|(a, b)| move |image| Some(Versus::of(a.top1(image)?, b.top1(image)?)));
-            Arc::new(cases::select(
-                &data,
-                predictions,
-                &filter,
-                sort,
-                versus
+            // Outcomes between the view's two label sets, when they are not ReaL against
+            // the original labels (the built-in judgement needs no ranks).
+            let pair = (
+                sets.first().map(String::as_str).unwrap_or(labels::REAL),
+                sets.get(1).map(String::as_str).unwrap_or(labels::ORIGINAL),
+            );
+            let judged = match (filter.outcome, &evaluation) {
+                (Some(_), Some(model)) if pair != (labels::REAL, labels::ORIGINAL) => {
+                    hub.with(|h| {
+                        let first = h.figures(&data, model, pair.0)?;
+                        let second = h.figures(&data, model, pair.1)?;
+                        Some((first.ranks, second.ranks))
+                    })
+                }
+                _ => None,
+            };
+            let outcome = judged
+                .as_ref()
+                .map(|(first, second)| move |image| scores::outcome(first, second, image));
+            let judges = Judges {
+                versus: versus
                     .as_ref()
                     .map(|f| f as &dyn Fn(real_core::ImageId) -> Option<Versus>),
-            ))
+                outcome: outcome
+                    .as_ref()
+                    .map(|f| f as &dyn Fn(real_core::ImageId) -> Option<Outcome>),
+            };
+            Arc::new(cases::select(&data, predictions, &filter, sort, &judges))
         });
         Self {
             dataset: stored,

@@ -4,8 +4,7 @@ use crate::state::Explorer;
 use crate::ui::link::Link;
 use leptos::prelude::*;
 use real_core::cases::{CaseFilter, LabelCount};
-use real_core::view::ModelRef;
-use real_core::{Page, View};
+use real_core::Page;
 
 /// The page tabs. Each tab keeps the model-related parts of the link.
 #[component]
@@ -17,20 +16,10 @@ pub fn NavBar() -> impl IntoView {
             // The models and label sets the view names go along: no tab drops a model. The
             // comparison takes a pair, so one model on screen does not make it A.
             let carried = page != Page::Compare || current.models.len() >= 2;
-            let mut to = View {
-                page,
-                models: current
-                    .models
-                    .iter()
-                    .filter(|_| carried)
-                    .map(|m| ModelRef::named(&m.name))
-                    .collect(),
-                label_sets: current.label_sets.clone(),
-                predictions: current.predictions.clone(),
-                order: current.order,
-                classes: current.classes,
-                ..Default::default()
-            };
+            let mut to = current.on_page(page);
+            if !carried {
+                to.models.clear();
+            }
             if page == Page::Cases && matches!(current.page, Page::Cases | Page::Image) {
                 to.filter = current.filter;
                 to.sort = current.sort;

@@ -7,7 +7,6 @@ use crate::ui::link::Link;
 use leptos::prelude::*;
 use real_core::cases::CaseFilter;
 use real_core::pairs::{self, Pair, PairKind};
-use real_core::{Page, View};
 
 /// Pairs listed on the page.
 const LISTED: usize = 60;
@@ -46,6 +45,7 @@ pub fn PairsPage() -> impl IntoView {
     };
     let rows = move || {
         let evaluation = explorer.evaluation.get();
+        let current = explorer.view.get_untracked();
         ranked
             .iter()
             .take(LISTED)
@@ -53,11 +53,7 @@ pub fn PairsPage() -> impl IntoView {
             .map(|(rank, pair)| {
                 let (a_name, a_lemmas) = (data.class(pair.a).name.clone(), data.class(pair.a).lemmas.clone());
                 let (b_name, b_lemmas) = (data.class(pair.b).name.clone(), data.class(pair.b).lemmas.clone());
-                let to = View {
-                    page: Page::Cases,
-                    filter: CaseFilter { pair: Some((pair.a, pair.b)), ..Default::default() },
-                    ..Default::default()
-                };
+                let to = current.cases(CaseFilter { pair: Some((pair.a, pair.b)), ..Default::default() });
                 let kind = match (pair.kind, pair.scene) {
                     (PairKind::NearDuplicate, _) => view! { <span class="badge dup">"near-duplicate"</span> }.into_any(),
                     (PairKind::CoOccurring, Some((c, _))) => {

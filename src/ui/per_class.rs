@@ -6,7 +6,7 @@ use crate::ui::link::Link;
 use leptos::prelude::*;
 use real_core::cases::CaseFilter;
 use real_core::metrics::{ClassAccuracy, Report};
-use real_core::{ClassIndex, Page, View};
+use real_core::ClassIndex;
 use std::sync::Arc;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -71,20 +71,17 @@ pub fn PerClassTable(
             }
         });
         let shown = if expanded.get() { classes.len() } else { 25 };
+        let current = explorer.view.get_untracked();
         classes
             .into_iter()
             .take(shown)
             .map(|c| {
                 let class = ClassIndex(c.class);
                 let info = data.class(class);
-                let to = View {
-                    page: Page::Cases,
-                    filter: CaseFilter {
-                        original: Some(class),
-                        ..Default::default()
-                    },
+                let to = current.cases(CaseFilter {
+                    original: Some(class),
                     ..Default::default()
-                };
+                });
                 let cell = |a: real_core::metrics::Accuracy| {
                     format!(
                         "{} ({}/{})",

@@ -1,6 +1,7 @@
 //! The figures for a loaded file: headline accuracies, the four-way split, the reading.
 
 use crate::load::Evaluation;
+use crate::state::Explorer;
 use crate::text::{count, percent, size};
 use crate::ui::link::Link;
 use crate::ui::per_class::PerClassTable;
@@ -8,7 +9,8 @@ use leptos::ev::Event;
 use leptos::prelude::*;
 use real_core::cases::CaseFilter;
 use real_core::metrics::{Accuracy, FourWaySplit, Outcome};
-use real_core::{ClassConvention, LoadOptions, Page, RowOrder, View};
+use real_core::view::ModelRef;
+use real_core::{ClassConvention, LoadOptions, RowOrder, View};
 use web_sys::HtmlSelectElement;
 
 /// Everything about the current evaluation; nothing before a file is loaded.
@@ -93,16 +95,21 @@ fn Figure(
     }
 }
 
-/// The case list of one outcome.
-fn cases_with(outcome: Outcome) -> View {
-    View {
-        page: Page::Cases,
-        filter: CaseFilter {
-            outcome: Some(outcome),
-            ..Default::default()
-        },
+/// The case list of one outcome between two label sets (none given: ReaL and original), for
+/// the model on screen.
+fn cases_with(outcome: Outcome, label_sets: &[String]) -> View {
+    let explorer = expect_context::<Explorer>();
+    let current = explorer.view.get_untracked();
+    let mut to = current.cases(CaseFilter {
+        outcome: Some(outcome),
         ..Default::default()
+    });
+    to.label_sets = label_sets.to_vec();
+    // Name the model on screen, so the list shows the model this split counts.
+    if let Some(model) = explorer.evaluation.get_untracked() {
+        to.models = vec![ModelRef::named(model.name)];
     }
+    to
 }
 
 fn outcome_of(key: &str) -> Outcome {
@@ -111,13 +118,37 @@ fn outcome_of(key: &str) -> Outcome {
 
 /// The four-way split of top-1 on scored images, as a bar; each part opens its cases.
 #[component]
-fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
+pub fn Split(
+    /// The counts: `real_only` is "the first label set only", `original_only` the second.
+    split: FourWaySplit,
+    /// Images both label sets score.
+    scored: usize,
+    /// Display names of the two label sets.
+    #[prop(default = ("ReaL".into(), "Original".into()))]
+    names: (String, String),
+    /// Their keys for the case links (empty: the built-in pair).
+    #[prop(default = Vec::new())]
+    label_sets: Vec<String>,
+) -> impl IntoView {
+    let first_only = format!("{} only", names.0);
+    let second_only = format!("{} only", names.1);
     let parts = [
-        ("both", "Correct under both", split.both),
-        ("real-only", "ReaL only", split.real_only),
-        ("original-only", "Original only", split.original_only),
-        ("neither", "Neither", split.neither),
+        ("both", "Correct under both".to_string(), split.both),
+        ("real-only", first_only, split.real_only),
+        ("original-only", second_only, split.original_only),
+        ("neither", "Neither".to_string(), split.neither),
     ];
+    let heading = if label_sets.is_empty() {
+        "Top-1 on scored images, by which labels count it correct".to_string()
+    } else {
+        format!(
+            "Top-1 on the {} images both score, by which of {} and {} count it correct",
+            crate::text::count(scored),
+            names.0,
+            names.1
+        )
+    };
+    let links = label_sets.clone();
     let share = move |n: usize| {
         if scored == 0 {
             0.0
@@ -126,11 +157,12 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
         }
     };
     let bar = parts
+        .clone()
         .into_iter()
         .map(|(key, label, n)| {
             let width = format!("width: {:.3}%", share(n));
             let text = format!("{label}: {} ({:.2}%): open these cases", count(n), share(n));
-            let to = cases_with(outcome_of(key));
+            let to = cases_with(outcome_of(key), &links);
             view! {
                 <Link to=to class=format!("segment {key}") style=width>
                     <span class="sr">{text}</span>
@@ -142,10 +174,14 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
         .into_iter()
         .map(|(key, label, n)| {
             let swatch = format!("swatch {key}");
-            let testid = format!("split-{key}");
+            let testid = if label_sets.is_empty() {
+                format!("split-{key}")
+            } else {
+                format!("pair-split-{key}")
+            };
             let figure = count(n);
             let share_text = format!(" ({:.2}%)", share(n));
-            let to = cases_with(outcome_of(key));
+            let to = cases_with(outcome_of(key), &label_sets);
             view! {
                 <li>
                     <Link to=to class=format!("split-link {key}")>
@@ -160,7 +196,7 @@ fn Split(split: FourWaySplit, scored: usize) -> impl IntoView {
         .collect_view();
     view! {
         <div class="split">
-            <h3>"Top-1 on scored images, by which labels count it correct"</h3>
+            <h3>{heading}</h3>
             <div class="bar" role="img" aria-label="four-way split">{bar}</div>
             <ul class="legend">{legend}</ul>
         </div>

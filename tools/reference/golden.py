@@ -420,6 +420,19 @@ def label_checks(t, binary, work, top5, check):
         for key in ("original", "real"):
             check(f"{base} {key} = {key}_top1_correct", got.get(key, {}).get("top1_correct") == obj[f"{key}_top1_correct"])
 
+    # The four-way split of each model's top-1 between two loaded label sets, for the page.
+    page_expected["splits"] = {}
+    for path, _, _ in models:
+        f_on, f_right = standing[(path, "relabel")]
+        s_on, s_right = standing[(path, "real-2")]
+        on = f_on & s_on
+        page_expected["splits"][os.path.basename(path)] = {
+            "first": "relabel", "second": "real-2",
+            "both": int((on & f_right & s_right).sum()),
+            "real-only": int((on & f_right & ~s_right).sum()),
+            "original-only": int((on & ~f_right & s_right).sum()),
+            "neither": int((on & ~f_right & ~s_right).sum()),
+        }
     a_path = models[0][0]
     pairs = [(m[0], key) for m in models[1:] for key in label_sets]
     check("compare: pairs in order", [(c["b"], c["labels"]) for c in comparisons] == pairs,

@@ -136,6 +136,19 @@ impl FromStr for CaseSort {
     }
 }
 
+/// How images are judged when the view compares other label sets or models than the
+/// built-in pair: each is computed by the caller from cached per-image ranks.
+#[derive(Clone, Copy, Default)]
+pub struct Judges<'a> {
+    /// The paired-table cell of an image (models A and B both scored under the judging
+    /// label set), for the `versus` filter; without it that filter selects nothing.
+    pub versus: Option<&'a dyn Fn(ImageId) -> Option<Versus>>,
+    /// The four-way outcome of an image between the view's two label sets (`Both`: correct
+    /// under both, `RealOnly`: under the first only, `OriginalOnly`: under the second only,
+    /// `Excluded`: not scored by the first); without it, ReaL against the original label.
+    pub outcome: Option<&'a dyn Fn(ImageId) -> Option<Outcome>>,
+}
+
 /// One selected image and, when predictions cover it, its row.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Case {
@@ -147,16 +160,14 @@ pub struct Case {
 
 /// The cases a filter selects, in the requested order. Without predictions, filters on the
 /// model select nothing and confidence order falls back to image order.
-///
-/// `versus` tells the paired-table cell of an image (A and B both scored under the judging
-/// label set), for the `versus` filter; without it that filter selects nothing.
 pub fn select(
     dataset: &Dataset,
     predictions: Option<&Predictions>,
     filter: &CaseFilter,
     sort: CaseSort,
-    versus: Option<&dyn Fn(ImageId) -> Option<Versus>>,
+    judges: &Judges,
 ) -> Vec<Case> {
+    let versus = judges.versus;
     if filter.needs_predictions() && predictions.is_none() {
         return Vec::new();
     }
@@ -171,7 +182,11 @@ pub fn select(
                 (Some(wanted), Some(cell)) => cell(image) == Some(wanted),
                 _ => true,
             };
-            (paired && admits(dataset, predictions, filter, image, row))
+            let judged = match (filter.outcome, judges.outcome) {
+                (Some(wanted), Some(of)) => of(image) == Some(wanted),
+                _ => true,
+            };
+            (paired && judged && admits(dataset, predictions, filter, image, row, judges))
                 .then_some(Case { image, row })
         })
         .collect();
@@ -201,6 +216,7 @@ fn admits(
     f: &CaseFilter,
     image: ImageId,
     row: Option<usize>,
+    judges: &Judges,
 ) -> bool {
     let real = dataset.real_labels(image);
     let original = dataset.original_label(image);
@@ -223,7 +239,8 @@ fn admits(
     if f.predicted.is_some_and(|c| top1 != Some(c)) {
         return false;
     }
-    if let (Some(wanted), Some(p), Some(row)) = (f.outcome, predictions, row) {
+    if let (Some(wanted), Some(p), Some(row), None) = (f.outcome, predictions, row, judges.outcome)
+    {
         if outcome(dataset, p, row) != wanted {
             return false;
         }

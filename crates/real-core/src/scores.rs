@@ -9,7 +9,7 @@ use crate::compare::PairedTable;
 use crate::dataset::Dataset;
 use crate::ids::{ClassIndex, ImageId};
 use crate::labels::LabelSet;
-use crate::metrics::{Accuracy, FourWaySplit};
+use crate::metrics::{Accuracy, FourWaySplit, Outcome};
 use crate::predictions::Predictions;
 use serde::Serialize;
 
@@ -194,4 +194,24 @@ pub fn paired(a: &Ranks, b: &Ranks) -> PairedTable {
         }
     }
     table
+}
+
+/// Where an image's top-1 lands between two label sets: `Both`, `RealOnly` (correct under
+/// the first only), `OriginalOnly` (under the second only), `Neither`, or `Excluded` when
+/// the first gives it no label. `None` when the model or either set does not cover it.
+pub fn outcome(first: &Ranks, second: &Ranks, image: ImageId) -> Option<Outcome> {
+    match (first.standing(image), second.top1(image)) {
+        (Standing::Absent, _) => None,
+        (Standing::Excluded, _) => Some(Outcome::Excluded),
+        (_, None) => None,
+        (standing, Some(second_right)) => {
+            let first_right = standing == Standing::Hit(0);
+            Some(match (first_right, second_right) {
+                (true, true) => Outcome::Both,
+                (true, false) => Outcome::RealOnly,
+                (false, true) => Outcome::OriginalOnly,
+                (false, false) => Outcome::Neither,
+            })
+        }
+    }
 }

@@ -233,6 +233,32 @@ fn parse_class(s: &str) -> Option<ClassIndex> {
 }
 
 impl View {
+    /// Another page showing the same models and label sets, from the same source, with no
+    /// filter and no image: every link to another page starts here, so none drops a model.
+    pub fn on_page(&self, page: Page) -> View {
+        View {
+            page,
+            models: self
+                .models
+                .iter()
+                .map(|m| ModelRef::named(&m.name))
+                .collect(),
+            label_sets: self.label_sets.clone(),
+            predictions: self.predictions.clone(),
+            order: self.order,
+            classes: self.classes,
+            ..View::default()
+        }
+    }
+
+    /// The case list of `filter` over the same models and label sets.
+    pub fn cases(&self, filter: CaseFilter) -> View {
+        View {
+            filter,
+            ..self.on_page(Page::Cases)
+        }
+    }
+
     /// Reads a link, keeping what it understands: each parameter that fails is left out and
     /// reported, so a damaged link opens the nearest sensible view with a notice.
     pub fn parse_lenient(query: &str) -> (View, Vec<ViewError>) {

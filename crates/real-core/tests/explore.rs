@@ -1,13 +1,20 @@
 //! Case selection and class pairs over the real label sets.
 
 use crate::util::{dataset, load, npy};
-use real_core::cases::{select, CaseFilter, CaseSort, LabelCount};
+use real_core::cases::{select, CaseFilter, CaseSort, Judges, LabelCount};
 use real_core::metrics::Outcome;
 use real_core::pairs::{self, PairKind};
 use real_core::ClassIndex;
 
 fn count(filter: CaseFilter) -> usize {
-    select(dataset(), None, &filter, CaseSort::Image, None).len()
+    select(
+        dataset(),
+        None,
+        &filter,
+        CaseSort::Image,
+        &Judges::default(),
+    )
+    .len()
 }
 
 #[test]
@@ -79,7 +86,7 @@ fn outcome_filters_partition_the_scored_images_and_confidence_sorts() {
                 ..Default::default()
             },
             CaseSort::Image,
-            None,
+            &Judges::default(),
         )
         .len()
     };
@@ -92,7 +99,7 @@ fn outcome_filters_partition_the_scored_images_and_confidence_sorts() {
         Some(&p),
         &CaseFilter::default(),
         CaseSort::ConfidenceHigh,
-        None,
+        &Judges::default(),
     );
     assert_eq!(high[0].image.0, 1);
     let low = select(
@@ -100,7 +107,7 @@ fn outcome_filters_partition_the_scored_images_and_confidence_sorts() {
         Some(&p),
         &CaseFilter::default(),
         CaseSort::ConfidenceLow,
-        None,
+        &Judges::default(),
     );
     assert_eq!(low[0].image.0, 50_000);
     assert_eq!(low[0].row, Some(49_999));

@@ -281,3 +281,50 @@ fn a_model_against_itself_has_no_discordant_images() {
     assert_eq!(table.both, report.real_top[0].correct);
     assert_eq!(table.images(), report.scored);
 }
+
+/// Judged by ranks between ReaL and the original labels, the case filter selects what the
+/// built-in outcome selects; between two other sets it follows them.
+#[test]
+fn outcomes_between_any_two_label_sets_select_cases() {
+    use real_core::cases::{select, CaseFilter, CaseSort, Judges};
+    use real_core::metrics::Outcome;
+    let data = dataset();
+    let (predictions, report) = load(&fixture("top5_u2_be_fortran.npy")).unwrap();
+    let real = Ranks::compute(&predictions, &LabelSet::real(data));
+    let original = Ranks::compute(&predictions, &LabelSet::original(data));
+    let judge = |image| real_core::scores::outcome(&real, &original, image);
+    let count = |outcome, judges: &Judges| {
+        let filter = CaseFilter {
+            outcome: Some(outcome),
+            ..Default::default()
+        };
+        select(data, Some(&predictions), &filter, CaseSort::Image, judges).len()
+    };
+    let judged = Judges {
+        outcome: Some(&judge),
+        ..Default::default()
+    };
+    for outcome in Outcome::ALL {
+        assert_eq!(
+            count(outcome, &judged),
+            count(outcome, &Judges::default()),
+            "{outcome:?}"
+        );
+    }
+    assert_eq!(count(Outcome::RealOnly, &judged), report.split.real_only);
+    // Swapped, ReaL-only becomes original-only.
+    let swapped = |image| real_core::scores::outcome(&original, &real, image);
+    let swapped = Judges {
+        outcome: Some(&swapped),
+        ..Default::default()
+    };
+    assert_eq!(
+        count(Outcome::OriginalOnly, &swapped),
+        report.split.real_only
+    );
+    assert_eq!(
+        count(Outcome::Excluded, &swapped),
+        0,
+        "the original labels leave no image out"
+    );
+}

@@ -188,3 +188,31 @@ fn links_made_before_several_models_keep_opening() {
     assert_eq!(two.models.len(), 2);
     assert_eq!(two.filter.versus, Some(real_core::cases::Versus::AOnly));
 }
+
+#[test]
+fn links_to_other_pages_keep_the_models_and_label_sets() {
+    let view: View = "?page=image&image=8&model=a&top=1,2&model=b&top=3&set=relabel&set=real&outcome=both&predictions=https://x.org/p.npy"
+        .parse()
+        .unwrap();
+    let cases = view.cases(real_core::cases::CaseFilter {
+        original: Some(ClassIndex(3)),
+        ..Default::default()
+    });
+    assert_eq!(cases.page, Page::Cases);
+    assert_eq!(
+        cases
+            .models
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert!(
+        cases.models.iter().all(|m| m.top.is_empty()),
+        "only image links carry top-k"
+    );
+    assert_eq!(cases.label_sets, ["relabel", "real"]);
+    assert_eq!(cases.filter.outcome, None);
+    assert_eq!(cases.image, None);
+    assert_eq!(cases.predictions.as_deref(), Some("https://x.org/p.npy"));
+}
