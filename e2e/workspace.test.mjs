@@ -63,6 +63,7 @@ test('three models and two label files: leaderboard and comparison agree with nu
   for (const part of ['both', 'real-only', 'original-only', 'neither']) {
     assert.equal(await page.getByTestId(`pair-split-${part}`).textContent(), count(split[part]), part);
   }
+  await page.getByTestId('label-sets-panel').scrollIntoViewIfNeeded();
   await shot(page, 'label-sets.png');
   await page.locator('[data-testid=label-sets-panel] a.split-link.real-only').click();
   await page.getByTestId('case-list').waitFor();
