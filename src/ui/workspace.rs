@@ -3,7 +3,7 @@
 
 use crate::load::{self, LoadError};
 use crate::state::Explorer;
-use crate::text::{count, percent};
+use crate::text::{count, percent, size};
 use leptos::ev::Event;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -89,12 +89,14 @@ pub fn Workspace() -> impl IntoView {
                             id=m.id
                             name=m.name.clone()
                             detail=format!(
-                                "{} · {} · {} images{}",
+                                "{} · {} · {} images{} · {} in memory",
                                 m.file_name,
                                 m.predictions.format,
                                 count(m.report.images),
-                                if partial { " (partial)" } else { "" }
+                                if partial { " (partial)" } else { "" },
+                                size(m.predictions.size_bytes())
                             )
+                            bytes=m.predictions.size_bytes()
                             real_top1=real_top1.map(percent).unwrap_or_else(|| "—".into())
                             on_screen=on_screen == Some(m.id)
                         />
@@ -188,6 +190,8 @@ fn ModelItem(
     real_top1: String,
     /// Whether it is the model on screen.
     on_screen: bool,
+    /// Memory its predictions hold.
+    bytes: usize,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let renaming = RwSignal::new(false);
@@ -236,7 +240,7 @@ fn ModelItem(
     let current = name.clone();
     let label = name.clone();
     view! {
-        <li class="model-item" class:on-screen=on_screen data-testid="model-item" data-model=name>
+        <li class="model-item" class:on-screen=on_screen data-testid="model-item" data-model=name data-bytes=bytes>
             {move || if renaming.get() {
                 view! {
                     <input class="rename" value=current.clone() data-testid="rename-model" on:change=rename.clone() />

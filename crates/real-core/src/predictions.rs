@@ -120,3 +120,17 @@ impl Predictions {
         predictions
     }
 }
+
+impl Predictions {
+    /// Memory the predictions hold, in bytes (rows, classes, scores and the image index).
+    pub fn size_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.images.len() * size_of::<ImageId>()
+            + self.classes.len() * size_of::<Option<ClassIndex>>()
+            + self
+                .scores
+                .as_ref()
+                .map_or(0, |s| s.len() * size_of::<f32>())
+            + self.row_of_image.len() * size_of::<u32>()
+    }
+}

@@ -141,8 +141,42 @@ pub fn FilterBar() -> impl IntoView {
             </span>
         })
     };
+    // Which loaded model the list shows.
+    let model_choice = move || {
+        let on_screen = explorer.evaluation.get().map(|e| e.name.clone());
+        let names: Vec<String> = explorer
+            .hub
+            .with(|h| h.models.iter().map(|m| m.name.clone()).collect());
+        (names.len() > 1).then(|| {
+            let options = names
+                .into_iter()
+                .map(|n| {
+                    let is = on_screen.as_deref() == Some(n.as_str());
+                    view! { <option value=n.clone() selected=is>{n.clone()}</option> }
+                })
+                .collect_view();
+            view! {
+                <select
+                    data-testid="filter-model"
+                    aria-label="model"
+                    on:change=move |ev| {
+                        let name = select_value(&ev);
+                        update(&|v: &mut View| {
+                            // The chosen model first; a pair being compared keeps its partner.
+                            v.models.retain(|m| m.name != name);
+                            v.models.insert(0, real_core::view::ModelRef::named(name.clone()));
+                            v.models.truncate(2);
+                        })
+                    }
+                >
+                    {options}
+                </select>
+            }
+        })
+    };
     view! {
         <div class="filters" data-testid="filters">
+            {model_choice}
             <select
                 data-testid="filter-outcome"
                 disabled=move || !has_model()
