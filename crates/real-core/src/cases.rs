@@ -41,8 +41,8 @@ pub struct CaseFilter {
     pub predicted: Option<ClassIndex>,
     /// Where models A and B land against each other (needs both).
     pub versus: Option<Versus>,
-    /// The image involves either class of this pair: as original label, in the ReaL set, or
-    /// as the model's top-1.
+    /// The image is one of this pair's images: its original label or its ReaL set holds either
+    /// class ([`crate::pairs::involves`]).
     pub pair: Option<(ClassIndex, ClassIndex)>,
 }
 
@@ -245,11 +245,10 @@ fn admits(
             return false;
         }
     }
-    if let Some((a, b)) = f.pair {
-        let involves = |c: ClassIndex| original == c || real.contains(&c) || top1 == Some(c);
-        if !involves(a) && !involves(b) {
-            return false;
-        }
+    if f.pair
+        .is_some_and(|pair| !crate::pairs::involves(dataset, image, pair))
+    {
+        return false;
     }
     true
 }

@@ -43,6 +43,26 @@ pub struct Pair {
     pub kind: PairKind,
 }
 
+impl Pair {
+    /// Whether an image is one of the pair's images: its original label or its ReaL set holds
+    /// either class. The one definition the pair's split, its accuracies and its case filter
+    /// share.
+    pub fn involves(&self, dataset: &Dataset, image: crate::ids::ImageId) -> bool {
+        involves(dataset, image, (self.a, self.b))
+    }
+}
+
+/// Whether the original label or the ReaL set of an image holds either class of a pair.
+pub fn involves(
+    dataset: &Dataset,
+    image: crate::ids::ImageId,
+    (a, b): (ClassIndex, ClassIndex),
+) -> bool {
+    let original = dataset.original_label(image);
+    let real = dataset.real_labels(image);
+    original == a || original == b || real.contains(&a) || real.contains(&b)
+}
+
 /// A near-duplicate pair's Jaccard must exceed its best third class's this many times.
 pub const DUPLICATE_RATIO: f64 = 2.0;
 /// ... and be at least this: below it, objects that merely go together (suit and tie)
@@ -113,7 +133,7 @@ pub fn rank(dataset: &Dataset, min_both: usize) -> Vec<Pair> {
     pairs
 }
 
-/// How a model's top-1 splits on the images of a pair (original label or ReaL set in it).
+/// How a model's top-1 splits on the images of a pair ([`Pair::involves`]).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct PairSplit {
     /// Images of the pair the predictions cover.
@@ -130,10 +150,7 @@ pub struct PairSplit {
 pub fn split(dataset: &Dataset, predictions: &Predictions, pair: &Pair) -> PairSplit {
     let mut out = PairSplit::default();
     for (row, image) in predictions.images.iter().enumerate() {
-        let real = dataset.real_labels(*image);
-        let original = dataset.original_label(*image);
-        let involved = |c: ClassIndex| original == c || real.contains(&c);
-        if !involved(pair.a) && !involved(pair.b) {
+        if !pair.involves(dataset, *image) {
             continue;
         }
         out.images += 1;
@@ -173,7 +190,8 @@ pub fn tolerant_top1(dataset: &Dataset, predictions: &Predictions, pairs: &[Pair
     Accuracy::new(correct, total)
 }
 
-/// ReaL top-1 restricted to the images of one pair, strict and pair-tolerant.
+/// ReaL top-1 over the scored images of one pair ([`Pair::involves`]), strict and
+/// pair-tolerant.
 pub fn pair_accuracy(
     dataset: &Dataset,
     predictions: &Predictions,
@@ -182,7 +200,7 @@ pub fn pair_accuracy(
     let (mut strict, mut tolerant, mut total) = (0, 0, 0);
     for (row, image) in predictions.images.iter().enumerate() {
         let real = dataset.real_labels(*image);
-        if !(real.contains(&pair.a) || real.contains(&pair.b)) {
+        if real.is_empty() || !pair.involves(dataset, *image) {
             continue;
         }
         total += 1;

@@ -47,12 +47,19 @@ pub fn CaseList(
         }
         scroll_top.set(0.0);
     });
+    // Rows are keyed by the model on screen too: a load that finishes while the list is open
+    // must redraw the rows it changes, not keep the old model's chips.
+    let explorer = expect_context::<crate::state::Explorer>();
+    let model_id = move || explorer.evaluation.with(|e| e.as_ref().map(|e| e.id));
     let visible = move || {
+        let model = model_id();
         let all = cases.get();
         let first = ((scroll_top.get() / ROW_HEIGHT).floor() as usize).saturating_sub(OVERSCAN);
         let count = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
         let last = (first + count).min(all.len());
-        (first..last).map(|i| (i, all[i])).collect::<Vec<_>>()
+        (first..last)
+            .filter_map(|i| all.get(i).map(|case| (i, *case, model)))
+            .collect::<Vec<_>>()
     };
     view! {
         <div
@@ -69,8 +76,8 @@ pub fn CaseList(
             <div class="case-space" style=move || format!("height: {}px", cases.get().len() as f64 * ROW_HEIGHT)>
                 <For
                     each=visible
-                    key=|(i, case)| (*i, case.image)
-                    children=move |(i, case)| {
+                    key=|(i, case, model)| (*i, case.image, case.row, *model)
+                    children=move |(i, case, _)| {
                         let is_selected = Signal::derive(move || selected.get() == i);
                         view! {
                             <div class="case-slot" style=format!("top: {}px; height: {}px", i as f64 * ROW_HEIGHT, ROW_HEIGHT)>
