@@ -191,3 +191,19 @@ test('each model keeps its own reading', async () => {
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('a label file given as predictions is offered as labels', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, 'real.json'));
+  await page.getByTestId('label-offer').waitFor();
+  assert.equal(await page.getByTestId('model-item').count(), 0, 'nothing was read as predictions');
+  await page.getByTestId('offer-labels').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=label-item][data-labels="real-2"]'));
+  assert.equal(await page.getByTestId('label-offer').count(), 0);
+  // A predictions file is never offered: model_c.json is a list of numbers.
+  await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, 'model_c.json'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 1);
+  assert.equal(await page.getByTestId('label-offer').count(), 0);
+  assert.deepEqual(problems, []);
+  await close();
+});

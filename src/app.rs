@@ -4,7 +4,7 @@ use crate::evaluator::{Event as WorkerEvent, Job};
 use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
-    CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel,
+    CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel, LabelOffer,
     LabelSetsPanel, LeaderboardPage, NavBar, Notices, PairsPage, PublishedMap, ResultsPanel,
     UserModelPoint, Workspace,
 };
@@ -164,6 +164,19 @@ pub fn App() -> impl IntoView {
             view.classes = None;
             explorer.navigate(view);
         }
+        // A file whose content proves it holds labels (lists of different lengths, empty
+        // lists) is offered as labels instead; anything else is predictions.
+        spawn_local(async move {
+            if crate::ui::proves_labels(&file).await {
+                explorer.label_offer.set(Some(file));
+            } else {
+                explorer.label_offer.set(None);
+                start(file, LoadOptions::default(), None);
+            }
+        });
+    });
+    let as_predictions = Callback::new(move |file: web_sys::File| {
+        explorer.label_offer.set(None);
         start(file, LoadOptions::default(), None);
     });
     let on_cancel = Callback::new(move |_| {
@@ -224,6 +237,7 @@ pub fn App() -> impl IntoView {
             {move || match page() {
                 Page::Overview => view! {
                     <DropZone on_file=on_file on_cancel=on_cancel />
+                    <LabelOffer on_predictions=as_predictions />
                     <ImageSourcePanel />
                     <Workspace />
                     <ResultsPanel evaluation=explorer.evaluation on_reread=on_reread />

@@ -32,6 +32,10 @@ pub struct Explorer {
     pub notices: RwSignal<Vec<String>>,
     /// Where images come from.
     pub images: RwSignal<ImageSource, LocalStorage>,
+    /// A file given as predictions whose content proves it holds labels, offered as such.
+    pub label_offer: RwSignal<Option<web_sys::File>, LocalStorage>,
+    /// The last label file that could not be read.
+    pub labels_error: RwSignal<Option<LoadError>>,
     /// Ranked class pairs, computed on first use.
     pub pairs: StoredValue<Option<Arc<Vec<Pair>>>>,
     /// The cases of the current filter and sort.
@@ -147,6 +151,8 @@ impl Explorer {
             progress: RwSignal::new(None),
             notices: RwSignal::new(notices),
             images: RwSignal::new_local(ImageSource::None),
+            label_offer: RwSignal::new_local(None),
+            labels_error: RwSignal::new(None),
             pairs: StoredValue::new(None),
         }
     }

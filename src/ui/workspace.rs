@@ -15,7 +15,7 @@ use web_sys::HtmlInputElement;
 #[component]
 pub fn Workspace() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
-    let label_error = RwSignal::new(None::<LoadError>);
+    let label_error = explorer.labels_error;
     let label_loading = RwSignal::new(None::<String>);
     let on_labels = move |ev: Event| {
         let input: HtmlInputElement = event_target(&ev);
@@ -24,32 +24,7 @@ pub fn Workspace() -> impl IntoView {
             .map(|list| (0..list.length()).filter_map(|i| list.get(i)).collect())
             .unwrap_or_default();
         input.set_value("");
-        spawn_local(async move {
-            for file in files {
-                let name = file.name();
-                label_loading.set(Some(name.clone()));
-                let outcome = match load::read_file(&file, |_| {}).await {
-                    Ok(bytes) => {
-                        let key = explorer.hub.with_untracked(|h| h.label_key_for(&name));
-                        real_core::labels::read(&bytes, &explorer.data(), &key, &name).map_err(
-                            |e| LoadError {
-                                file_name: name.clone(),
-                                message: format!("{e}."),
-                            },
-                        )
-                    }
-                    Err(e) => Err(e),
-                };
-                label_loading.set(None);
-                match outcome {
-                    Ok(set) => {
-                        explorer.hub.update(|h| h.add_label_set(set));
-                        label_error.set(None);
-                    }
-                    Err(e) => label_error.set(Some(e)),
-                }
-            }
-        });
+        spawn_local(add_label_files(explorer, files, label_loading));
     };
     let try_original = move |_| {
         let data = explorer.data();
@@ -256,5 +231,95 @@ fn ModelItem(
             <button class="button" data-testid="remove-model" on:click=remove>"remove"</button>
             {move || rename_error.get().map(|e| view! { <span class="error">{e}</span> })}
         </li>
+    }
+}
+
+/// Reads label files one after another into the hub; the first that fails is reported and the
+/// rest still load. What was loaded before stays.
+pub async fn add_label_files(
+    explorer: Explorer,
+    files: Vec<web_sys::File>,
+    loading: RwSignal<Option<String>>,
+) {
+    for file in files {
+        let name = file.name();
+        loading.set(Some(name.clone()));
+        let outcome = match load::read_file(&file, |_| {}).await {
+            Ok(bytes) => {
+                let key = explorer.hub.with_untracked(|h| h.label_key_for(&name));
+                real_core::labels::read(&bytes, &explorer.data(), &key, &name).map_err(|e| {
+                    LoadError {
+                        file_name: name.clone(),
+                        message: format!("{e}."),
+                    }
+                })
+            }
+            Err(e) => Err(e),
+        };
+        loading.set(None);
+        match outcome {
+            Ok(set) => {
+                explorer.hub.update(|h| h.add_label_set(set));
+                explorer.labels_error.set(None);
+            }
+            Err(e) => explorer.labels_error.set(Some(e)),
+        }
+    }
+}
+
+/// Label files are small; a JSON file larger than this is not read twice to find out.
+const LABEL_SNIFF_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// Whether a file's content proves it holds labels: JSON lists of different lengths or empty
+/// lists, which no predictions file has.
+pub async fn proves_labels(file: &web_sys::File) -> bool {
+    if file.size() > LABEL_SNIFF_BYTES {
+        return false;
+    }
+    let Ok(slice) = file.slice_with_f64_and_f64(0.0, 64.0) else {
+        return false;
+    };
+    let Ok(head) = wasm_bindgen_futures::JsFuture::from(slice.array_buffer()).await else {
+        return false;
+    };
+    let head = js_sys::Uint8Array::new(&head).to_vec();
+    let starts_json = head
+        .iter()
+        .find(|b| !b.is_ascii_whitespace() && **b != 0xef && **b != 0xbb && **b != 0xbf)
+        .is_some_and(|b| *b == b'[' || *b == b'{');
+    if !starts_json {
+        return false;
+    }
+    match load::read_file(file, |_| {}).await {
+        Ok(bytes) => real_core::labels::looks_like_labels(&bytes),
+        Err(_) => false,
+    }
+}
+
+/// The offer to load a file given as predictions as labels, when its content says it is one.
+#[component]
+pub fn LabelOffer(
+    /// Reads the file as predictions after all.
+    on_predictions: Callback<web_sys::File>,
+) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let loading = RwSignal::new(None::<String>);
+    move || {
+        let file = explorer.label_offer.get()?;
+        let name = file.name();
+        let (as_labels, as_predictions) = (file.clone(), file);
+        Some(view! {
+            <div class="notices label-offer" role="status" data-testid="label-offer">
+                <p>
+                    <strong>{name}</strong>
+                    " looks like a label file: some of its lists are empty or of different lengths, which no predictions file has."
+                </p>
+                <button data-testid="offer-labels" on:click=move |_| {
+                    explorer.label_offer.set(None);
+                    spawn_local(add_label_files(explorer, vec![as_labels.clone()], loading));
+                }>"add it as labels"</button>
+                <button on:click=move |_| on_predictions.run(as_predictions.clone())>"read it as predictions"</button>
+            </div>
+        })
     }
 }
