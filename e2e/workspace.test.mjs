@@ -207,3 +207,12 @@ test('a label file given as predictions is offered as labels', async () => {
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('a link naming models this page has not loaded says what to load', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?page=compare&model=theirs.npy&model=baseline.npy`);
+  await page.getByTestId('missing-models').waitFor();
+  assert.match(await page.getByTestId('missing-models').textContent(), /theirs\.npy and baseline\.npy, not loaded here/);
+  assert.equal(await page.getByTestId('compare-empty').count(), 1);
+  assert.deepEqual(problems, []);
+  await close();
+});

@@ -5,8 +5,8 @@ use crate::load::{self, now_ms, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
     CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel, LabelOffer,
-    LabelSetsPanel, LeaderboardPage, NavBar, Notices, PairsPage, PublishedMap, ResultsPanel,
-    UserModelPoint, Workspace,
+    LabelSetsPanel, LeaderboardPage, MissingModels, NavBar, Notices, PairsPage, PublishedMap,
+    ResultsPanel, UserModelPoint, Workspace,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -234,6 +234,7 @@ pub fn App() -> impl IntoView {
         </header>
         <main>
             <Notices />
+            <MissingModels />
             {move || match page() {
                 Page::Overview => view! {
                     <DropZone on_file=on_file on_cancel=on_cancel />

@@ -30,4 +30,4 @@ pub use nav::{NavBar, Notices};
 pub use pairs::PairsPage;
 pub use published::{PublishedMap, UserModelPoint};
 pub use results::ResultsPanel;
-pub use workspace::{proves_labels, LabelOffer, Workspace};
+pub use workspace::{proves_labels, LabelOffer, MissingModels, Workspace};

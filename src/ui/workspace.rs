@@ -323,3 +323,35 @@ pub fn LabelOffer(
         })
     }
 }
+
+/// Models a link names that this page has not loaded: a link carries names, not predictions
+/// (only an image link carries its top-k), so the recipient is told what to load.
+#[component]
+pub fn MissingModels() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    move || {
+        let view = explorer.view.get();
+        let missing: Vec<String> = explorer.hub.with(|h| {
+            view.models
+                .iter()
+                .filter(|m| {
+                    m.top.is_empty() && !m.name.is_empty() && h.model_named(&m.name).is_none()
+                })
+                .map(|m| m.name.clone())
+                .collect()
+        });
+        (!missing.is_empty()).then(|| {
+            view! {
+                <p class="notices" role="status" data-testid="missing-models">
+                    {format!(
+                        "This link shows {}, not loaded here: load {} predictions file{} to see {} figures.",
+                        missing.join(" and "),
+                        if missing.len() == 1 { "its" } else { "their" },
+                        if missing.len() == 1 { "" } else { "s" },
+                        if missing.len() == 1 { "its" } else { "their" },
+                    )}
+                </p>
+            }
+        })
+    }
+}
