@@ -2,6 +2,7 @@
 
 use crate::state::Explorer;
 use crate::text::{count, percent};
+use crate::ui::per_class::PerClassTable;
 use crate::ui::results::Split;
 use leptos::prelude::*;
 use real_core::labels::{ORIGINAL, REAL};
@@ -99,6 +100,16 @@ pub fn LabelSetsPanel() -> impl IntoView {
         };
         let first = hub.figures(&data, &model, &first_key);
         let second = hub.figures(&data, &model, &second_key);
+        let per_class = match (&first, &second) {
+            (Some(a), Some(b)) => Some(view! {
+                <PerClassTable
+                    first=a.score.clone()
+                    second=b.score.clone()
+                    names=(name_of(&first_key), name_of(&second_key))
+                />
+            }),
+            _ => None,
+        };
         let built_in_pair = first_key == REAL && second_key == ORIGINAL;
         let split_view = match (first, second) {
             // ReaL against the original labels is the split above.
@@ -151,6 +162,7 @@ pub fn LabelSetsPanel() -> impl IntoView {
                     </select>
                 </div>
                 {split_view}
+                {per_class}
             </section>
         })
     }

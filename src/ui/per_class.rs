@@ -5,7 +5,8 @@ use crate::text::percent;
 use crate::ui::link::Link;
 use leptos::prelude::*;
 use real_core::cases::CaseFilter;
-use real_core::metrics::{ClassAccuracy, Report};
+use real_core::metrics::ClassAccuracy;
+use real_core::scores::Score;
 use real_core::ClassIndex;
 use std::sync::Arc;
 
@@ -28,16 +29,24 @@ fn gain(c: &ClassAccuracy) -> f64 {
     }
 }
 
-/// The per-class table of a report, grouped by original label.
+/// Per-class top-1 of one model under two label sets (`real` holds the first set's figure,
+/// `original` the second's), images grouped by original label.
 #[component]
 pub fn PerClassTable(
-    /// The report whose classes are listed.
-    report: Arc<Report>,
+    /// The model's figures under the first label set.
+    first: Arc<Score>,
+    /// Under the second.
+    second: Arc<Score>,
+    /// The two label sets' names.
+    names: (String, String),
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let sort = RwSignal::new((SortKey::Gain, true));
     let expanded = RwSignal::new(false);
-    let header = move |key: SortKey, label: &'static str| {
+    let first_label = format!("{} top-1", names.0);
+    let second_label = format!("{} top-1", names.1);
+    let gain_label = format!("{} − {} (pts)", names.0, names.1);
+    let header = move |key: SortKey, label: String| {
         view! {
             <th
                 class="sortable"
@@ -56,7 +65,17 @@ pub fn PerClassTable(
     let rows = move || {
         let data = explorer.data();
         let (key, desc) = sort.get();
-        let mut classes: Vec<ClassAccuracy> = report.per_class.clone();
+        let mut classes: Vec<ClassAccuracy> = first
+            .per_class
+            .iter()
+            .zip(&second.per_class)
+            .enumerate()
+            .map(|(class, (real, original))| ClassAccuracy {
+                class: class as u16,
+                real: *real,
+                original: *original,
+            })
+            .collect();
         classes.sort_by(|x, y| {
             let order = match key {
                 SortKey::Class => x.class.cmp(&y.class),
@@ -120,11 +139,11 @@ pub fn PerClassTable(
             <table data-testid="per-class">
                 <thead>
                     <tr>
-                        {header(SortKey::Class, "#")}
+                        {header(SortKey::Class, "#".to_string())}
                         <th>"class"</th>
-                        {header(SortKey::Real, "ReaL top-1")}
-                        {header(SortKey::Original, "original top-1")}
-                        {header(SortKey::Gain, "ReaL − original (pts)")}
+                        {header(SortKey::Real, first_label)}
+                        {header(SortKey::Original, second_label)}
+                        {header(SortKey::Gain, gain_label)}
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>

@@ -4,7 +4,6 @@ use crate::load::Evaluation;
 use crate::state::Explorer;
 use crate::text::{count, percent, size};
 use crate::ui::link::Link;
-use crate::ui::per_class::PerClassTable;
 use leptos::ev::Event;
 use leptos::prelude::*;
 use real_core::cases::CaseFilter;
@@ -56,7 +55,6 @@ pub fn ResultsPanel(
                     <Split split=r.split scored=r.scored />
                     <Reading evaluation=e.clone() on_reread=on_reread />
                     <Warnings warnings=p.warnings.clone() />
-                    <PerClassTable report=r.clone() />
                 </section>
             }
         })
