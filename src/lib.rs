@@ -6,6 +6,7 @@ pub mod folders;
 pub mod hub;
 pub mod images;
 pub mod load;
+pub mod persist;
 pub mod state;
 pub mod text;
 pub mod ui;

@@ -3,9 +3,10 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use real_core::{Dataset, LoadOptions};
+use real_core::{ClassConvention, Dataset, ImageId, LabelSet, LoadOptions, Predictions, RowOrder};
+use real_explorer::persist::{self, StorageError};
 use real_explorer::App;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -98,4 +99,314 @@ async fn page_evaluates_a_given_file_and_survives_a_bad_one() {
         real_before,
         "the earlier figures stay"
     );
+}
+
+// Keeping models and label sets in IndexedDB. The tests run one at a time (wasm-bindgen-test
+// runs browser tests sequentially) and each starts from an empty store.
+
+const TOP1: &[u8] = include_bytes!("fixtures/top1_i8.npy");
+
+fn assert_same_predictions(a: &Predictions, b: &Predictions) {
+    assert_eq!(a.format, b.format);
+    assert_eq!((a.order, a.convention), (b.order, b.convention));
+    assert_eq!(a.detection, b.detection);
+    assert_eq!((a.k, a.rows_in_file), (b.k, b.rows_in_file));
+    assert_eq!(a.images, b.images);
+    assert_eq!(a.classes, b.classes);
+    assert_eq!(a.scores, b.scores);
+    assert_eq!(a.warnings, b.warnings);
+    for number in 1..=ImageId::COUNT as u32 {
+        assert_eq!(a.row_of(ImageId(number)), b.row_of(ImageId(number)));
+    }
+}
+
+fn partial_label_set() -> LabelSet {
+    let dataset = Dataset::embedded().unwrap();
+    real_core::labels::read(
+        br#"{"ILSVRC2012_val_00000001.JPEG": [65, 58], "ILSVRC2012_val_00000003.JPEG": []}"#,
+        &dataset,
+        "mine",
+        "mine.json",
+    )
+    .unwrap()
+}
+
+/// Waits for a raw IndexedDB request, for the tests that reach past the module.
+async fn settle(request: &web_sys::IdbRequest) -> JsValue {
+    let done = js_sys::Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    wasm_bindgen_futures::JsFuture::from(done).await.unwrap();
+    request.result().unwrap()
+}
+
+/// The page's database, opened directly (at its current version, or at `version`).
+async fn raw_database(version: Option<u32>) -> web_sys::IdbDatabase {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let request = match version {
+        Some(v) => factory.open_with_u32(persist::DATABASE, v),
+        None => factory.open(persist::DATABASE),
+    }
+    .unwrap();
+    settle(&request).await.unchecked_into()
+}
+
+async fn delete_database() {
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    settle(&factory.delete_database(persist::DATABASE).unwrap()).await;
+}
+
+#[wasm_bindgen_test]
+async fn saved_models_and_label_sets_come_back_renamed_and_removed() {
+    persist::forget_all().await.unwrap();
+    let dataset = Dataset::embedded().unwrap();
+    let (top5, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
+    let forced = LoadOptions {
+        order: Some(RowOrder::Filename),
+        convention: Some(ClassConvention::SortedWnid),
+    };
+    let (top1, _) = real_core::evaluate(&dataset, TOP1, &forced).unwrap();
+    let partial = partial_label_set();
+    let real = LabelSet::real(&dataset);
+
+    let a = persist::save_model("top-5", "top5.npy", 208.0, LoadOptions::default(), &top5)
+        .await
+        .unwrap();
+    let b = persist::save_model("top-1", "top1.npy", 192.0, forced, &top1)
+        .await
+        .unwrap();
+    let mine = persist::save_label_set("Mine", &partial).await.unwrap();
+    let real_key = persist::save_label_set("ReaL copy", &real).await.unwrap();
+    assert!(a < b, "keys grow in save order");
+
+    let (models, label_sets, problems) = persist::restore().await.unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(models.len(), 2);
+    let (first, second) = (&models[0], &models[1]);
+    assert_eq!((first.key, first.name.as_str()), (a, "top-5"));
+    assert_eq!(
+        (first.file_name.as_str(), first.size_bytes),
+        ("top5.npy", 208.0)
+    );
+    assert_eq!(first.options, LoadOptions::default());
+    assert_same_predictions(&first.predictions, &top5);
+    assert_eq!((second.key, second.name.as_str()), (b, "top-1"));
+    assert_eq!(second.options, forced);
+    assert_same_predictions(&second.predictions, &top1);
+    assert_eq!(label_sets.len(), 2);
+    assert_eq!(
+        (label_sets[0].key, label_sets[0].name.as_str()),
+        (mine, "Mine")
+    );
+    assert_eq!(label_sets[0].set, partial);
+    assert_eq!(label_sets[1].key, real_key);
+    assert_eq!(label_sets[1].set, real);
+
+    persist::rename_model(a, "renamed").await.unwrap();
+    persist::rename_label_set(mine, "Mine, renamed")
+        .await
+        .unwrap();
+    assert_eq!(
+        persist::rename_model(9_999, "nobody").await,
+        Err(StorageError::NotFound { key: 9_999 })
+    );
+    persist::remove_model(b).await.unwrap();
+    persist::remove_label_set(real_key).await.unwrap();
+    persist::remove_model(b).await.unwrap();
+    let (models, label_sets, problems) = persist::restore().await.unwrap();
+    assert!(problems.is_empty(), "{problems:?}");
+    assert_eq!(models.len(), 1);
+    assert_eq!((models[0].key, models[0].name.as_str()), (a, "renamed"));
+    assert_same_predictions(&models[0].predictions, &top5);
+    assert_eq!(label_sets.len(), 1);
+    assert_eq!(label_sets[0].name, "Mine, renamed");
+    assert_eq!(
+        label_sets[0].set.key, "mine",
+        "renaming never changes the key"
+    );
+
+    persist::forget_all().await.unwrap();
+    let (models, label_sets, problems) = persist::restore().await.unwrap();
+    assert!(models.is_empty() && label_sets.is_empty() && problems.is_empty());
+}
+
+#[wasm_bindgen_test]
+async fn an_unreadable_record_is_reported_and_removed_not_fatal() {
+    persist::forget_all().await.unwrap();
+    let dataset = Dataset::embedded().unwrap();
+    let (top5, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
+    let good = persist::save_model("good", "good.npy", 1.0, LoadOptions::default(), &top5)
+        .await
+        .unwrap();
+    let bad = persist::save_model("bad", "bad.npy", 1.0, LoadOptions::default(), &top5)
+        .await
+        .unwrap();
+    let old = persist::save_label_set("old", &partial_label_set())
+        .await
+        .unwrap();
+
+    // Flip a bit in one model's bytes, and mark the label set as another version's.
+    let database = raw_database(None).await;
+    let read = database
+        .transaction_with_str_sequence(&js_sys::Array::of2(&"models".into(), &"label_sets".into()))
+        .unwrap();
+    let model = settle(
+        &read
+            .object_store("models")
+            .unwrap()
+            .get(&bad.into())
+            .unwrap(),
+    )
+    .await;
+    let labels = settle(
+        &read
+            .object_store("label_sets")
+            .unwrap()
+            .get(&old.into())
+            .unwrap(),
+    )
+    .await;
+    let blob: js_sys::Uint8Array = js_sys::Reflect::get(&model, &"blob".into())
+        .unwrap()
+        .unchecked_into();
+    let mut bytes = blob.to_vec();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x10;
+    js_sys::Reflect::set(
+        &model,
+        &"blob".into(),
+        &js_sys::Uint8Array::from(&bytes[..]),
+    )
+    .unwrap();
+    js_sys::Reflect::set(&labels, &"schema".into(), &JsValue::from(99)).unwrap();
+    let write = database
+        .transaction_with_str_sequence_and_mode(
+            &js_sys::Array::of2(&"models".into(), &"label_sets".into()),
+            web_sys::IdbTransactionMode::Readwrite,
+        )
+        .unwrap();
+    let models_store = write.object_store("models").unwrap();
+    settle(&models_store.put_with_key(&model, &bad.into()).unwrap()).await;
+    let labels_store = write.object_store("label_sets").unwrap();
+    settle(&labels_store.put_with_key(&labels, &old.into()).unwrap()).await;
+    database.close();
+
+    let (models, label_sets, problems) = persist::restore().await.unwrap();
+    assert_eq!(models.len(), 1);
+    assert_eq!(models[0].key, good);
+    assert_same_predictions(&models[0].predictions, &top5);
+    assert!(label_sets.is_empty());
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    assert!(
+        problems[0]
+            .starts_with("The saved model “bad” could not be read (the saved copy is damaged"),
+        "{problems:?}"
+    );
+    assert_eq!(
+        problems[1],
+        "The saved label set “old” was saved by another version of the page and cannot be read here; it was removed."
+    );
+    // They were removed: the notice does not come back.
+    let (models, _, problems) = persist::restore().await.unwrap();
+    assert_eq!(models.len(), 1);
+    assert!(problems.is_empty(), "{problems:?}");
+    persist::forget_all().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_a_newer_page_is_refused_not_fatal() {
+    persist::forget_all().await.unwrap();
+    raw_database(Some(2)).await.close();
+    let dataset = Dataset::embedded().unwrap();
+    let (top5, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
+    let refused = persist::save_model("m", "m.npy", 1.0, LoadOptions::default(), &top5).await;
+    assert_eq!(refused, Err(StorageError::NewerVersion));
+    assert!(matches!(
+        persist::restore().await,
+        Err(StorageError::NewerVersion)
+    ));
+    assert!(StorageError::NewerVersion.to_string().ends_with('.'));
+    delete_database().await;
+    persist::save_model("m", "m.npy", 1.0, LoadOptions::default(), &top5)
+        .await
+        .unwrap();
+    persist::forget_all().await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn an_open_that_hangs_times_out_and_storage_recovers() {
+    persist::forget_all().await.unwrap();
+    console_log!("step 1");
+    // A connection that ignores the request to close holds up a deletion, and every open
+    // queued behind it.
+    let holder = raw_database(None).await;
+    console_log!("step 4");
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    console_log!("step 5");
+    let deletion = factory.delete_database(persist::DATABASE).unwrap();
+    console_log!("step 6");
+    let started = js_sys::Date::now();
+    console_log!("step 7");
+    let stuck = persist::restore().await;
+    console_log!("step 8");
+    let waited = js_sys::Date::now() - started;
+    console_log!("step 9");
+    assert!(matches!(stuck, Err(StorageError::TimedOut)), "{stuck:?}");
+    console_log!("step 10");
+    assert!((2_500.0..6_000.0).contains(&waited), "{waited} ms");
+    console_log!("step 11");
+    // Once let go, the deletion and the late open go through, and the page can save again.
+    holder.close();
+    console_log!("step 13");
+    settle(&deletion).await;
+    console_log!("step 14");
+    pause(100).await;
+    console_log!("step 15");
+    let dataset = Dataset::embedded().unwrap();
+    console_log!("step 16");
+    let (top5, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
+    console_log!("step 17");
+    persist::save_model("m", "m.npy", 1.0, LoadOptions::default(), &top5)
+        .await
+        .unwrap();
+    let (models, _, _) = persist::restore().await.unwrap();
+    console_log!("step 21");
+    assert_eq!(models.len(), 1);
+    console_log!("step 22");
+    persist::forget_all().await.unwrap();
+    console_log!("step 23");
+}
+
+#[wasm_bindgen_test]
+fn a_full_disk_and_other_refusals_read_as_one_sentence() {
+    let exception = |name: &str| {
+        web_sys::DomException::new_with_message_and_name("the browser said no", name).unwrap()
+    };
+    assert_eq!(
+        StorageError::from(&exception("QuotaExceededError")),
+        StorageError::Full
+    );
+    assert_eq!(
+        StorageError::from(&exception("VersionError")),
+        StorageError::NewerVersion
+    );
+    let other = StorageError::from(&exception("UnknownError"));
+    assert_eq!(
+        other,
+        StorageError::Failed("UnknownError: the browser said no".into())
+    );
+    for error in [
+        StorageError::Unavailable,
+        StorageError::Blocked,
+        StorageError::TimedOut,
+        StorageError::Full,
+        StorageError::NewerVersion,
+        StorageError::NotFound { key: 3 },
+        other,
+    ] {
+        let text = error.to_string();
+        assert!(text.ends_with('.'), "{text}");
+        assert_eq!(text.matches(". ").count(), 0, "one sentence: {text}");
+    }
 }

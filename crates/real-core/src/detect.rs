@@ -112,7 +112,11 @@ impl FromStr for ClassConvention {
 }
 
 /// Choices the caller imposes instead of detection.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+///
+/// Serialisable so that the page can keep them with a saved model; a missing field reads as
+/// "detect".
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct LoadOptions {
     /// Force the row order of a file whose rows are unnamed.
     pub order: Option<RowOrder>,

@@ -7,6 +7,7 @@
 //! It has no web dependencies: the page and the `real-eval` command are thin callers.
 
 pub mod cases;
+pub mod compact;
 pub mod compare;
 pub mod dataset;
 pub mod detect;

@@ -32,10 +32,11 @@ pub struct LabelSet {
     /// What the user should know about the file (partial coverage, an unusual numbering).
     pub warnings: Vec<String>,
     /// `classes[start[i]..start[i + 1]]` is the set of the image at position i.
-    start: Vec<u32>,
-    classes: Vec<ClassIndex>,
+    /// Crate-visible so that `compact` can write and rebuild it without a copy per image.
+    pub(crate) start: Vec<u32>,
+    pub(crate) classes: Vec<ClassIndex>,
     /// Whether the set says anything about the image at position i.
-    covered: Vec<bool>,
+    pub(crate) covered: Vec<bool>,
 }
 
 impl LabelSet {
