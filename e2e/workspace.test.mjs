@@ -216,3 +216,64 @@ test('a link naming models this page has not loaded says what to load', async ()
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('models and label files survive a reload and a later visit, until forgotten', async () => {
+  const want = await expected();
+  const { page, problems, close } = await openPage(ctx.base);
+  await loadWorkspace(page);
+  await page.locator('[data-testid=model-item][data-model="model_b.npz"] button', { hasText: 'rename' }).click();
+  await page.getByTestId('rename-model').fill('model B');
+  await page.getByTestId('rename-model').press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=model-item][data-model="model B"]'));
+  await page.locator('[data-testid=model-item][data-model="model_c.json"] [data-testid=remove-model]').click();
+  // Saving is asynchronous: wait until every item is kept before leaving.
+  await page.waitForTimeout(500);
+  await page.reload();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 2, null, { timeout: 30_000 });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=label-item]').length === 4);
+  const names = await page.getByTestId('model-item').evaluateAll((items) => items.map((i) => i.dataset.model));
+  assert.deepEqual(names, ['model_a.npy', 'model B']);
+  assert.equal(await page.locator('[data-testid=model-item] .restored').count(), 2);
+  assert.equal(await page.locator('[data-testid=label-item] .restored').count(), 2);
+  await shot(page, 'restored.png');
+  // The restored figures are the figures: the leaderboard agrees with numpy.
+  await page.locator('nav a', { hasText: 'Leaderboard' }).click();
+  const cell = page.locator('[data-testid=leaderboard-row][data-model="model B"] [data-testid=leaderboard-top1][data-labels="relabel"]');
+  assert.ok((await cell.textContent()).startsWith(pct(want.label_sets['model_b.npz'].relabel.top1)));
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('forget all empties the workspace and what the browser keeps', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, 'model_a.npy'));
+  await page.getByTestId('labels-input').setInputFiles(path.join(LABELS, 'relabel.json'));
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid=label-item]').length === 3);
+  await page.waitForTimeout(500);
+  await page.getByTestId('forget-all').click();
+  assert.equal(await page.getByTestId('model-item').count(), 0);
+  await page.waitForTimeout(300);
+  await page.reload();
+  await page.getByTestId('try-original').waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId('model-item').count(), 0);
+  assert.equal(await page.getByTestId('label-item').count(), 2);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+test('without storage (a private window) the page says so and works on in memory', async () => {
+  const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(ctx.base);
+  await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, 'model_a.npy'));
+  await page.getByTestId('real-top1').waitFor();
+  await page.getByTestId('notices').waitFor();
+  assert.match(await page.getByTestId('notices').textContent(), /works on in memory/);
+  assert.equal(await page.getByTestId('model-item').count(), 1);
+  assert.deepEqual(problems, []);
+  await context.close();
+});

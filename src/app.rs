@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
     let explorer = Explorer::new(dataset);
     provide_context(explorer);
     explorer.listen_to_history();
+    // What earlier visits loaded comes back first.
+    crate::keep::restore(explorer);
 
     // Each model's file, to re-read it with another reading; and the load under way.
     let files = StoredValue::new_local(HashMap::<u32, web_sys::File>::new());
@@ -43,9 +45,17 @@ pub fn App() -> impl IntoView {
                 match result {
                     Ok(evaluation) => {
                         let mut id = 0;
+                        // A re-read replaces the model, and its kept copy.
+                        let old_record = replacing.and_then(|old| {
+                            explorer.hub.with_untracked(|h| {
+                                h.models.iter().find(|m| m.id == old).and_then(|m| m.stored)
+                            })
+                        });
+                        crate::keep::forget_model(explorer, old_record);
                         explorer
                             .hub
                             .update(|h| id = h.add_model(evaluation, replacing));
+                        crate::keep::keep_model(explorer, id);
                         files.update_value(|f| {
                             if let Some(old) = replacing {
                                 f.remove(&old);

@@ -18,6 +18,10 @@ pub struct LabelEntry {
     pub set: Arc<LabelSet>,
     /// The name on screen; starts as the key.
     pub name: String,
+    /// Its record in the browser's storage, once kept there.
+    pub stored: Option<u32>,
+    /// Whether it came back from storage rather than from a file this visit.
+    pub restored: bool,
 }
 
 /// What is loaded. Cheap to clone: the heavy parts are shared.
@@ -51,6 +55,8 @@ impl Hub {
         let built_in = |set: LabelSet, name: &str| LabelEntry {
             set: Arc::new(set),
             name: name.into(),
+            stored: None,
+            restored: false,
         };
         Self {
             models: Vec::new(),
@@ -122,13 +128,47 @@ impl Hub {
         )
     }
 
-    /// Adds a loaded label set, shown under its key until renamed.
-    pub fn add_label_set(&mut self, set: LabelSet) {
-        let name = set.key.clone();
+    /// Adds a loaded label set, shown under its key until renamed. A set whose key is taken
+    /// (one restored from storage meeting one loaded this visit) gets the next free key.
+    pub fn add_label_set(&mut self, mut set: LabelSet) -> String {
+        if self.label_set(&set.key).is_some() {
+            set.key = labels::unique_key(
+                &format!("{}.x", set.key),
+                self.label_sets.iter().map(|l| l.set.key.as_str()),
+            );
+        }
+        let key = set.key.clone();
         self.label_sets.push(LabelEntry {
             set: Arc::new(set),
-            name,
+            name: key.clone(),
+            stored: None,
+            restored: false,
         });
+        key
+    }
+
+    /// Records where a model is kept in the browser's storage.
+    pub fn set_model_stored(&mut self, id: u32, key: u32) {
+        if let Some(model) = self.models.iter_mut().find(|m| m.id == id) {
+            model.stored = Some(key);
+        }
+    }
+
+    /// Records where a label set is kept in the browser's storage.
+    pub fn set_label_set_stored(&mut self, label_key: &str, key: u32) {
+        if let Some(entry) = self.label_sets.iter_mut().find(|l| l.set.key == label_key) {
+            entry.stored = Some(key);
+        }
+    }
+
+    /// Removes every loaded model and label file (the built-in label sets stay).
+    pub fn clear(&mut self) {
+        for model in &self.models {
+            forget(model.id);
+        }
+        self.models.clear();
+        self.label_sets.retain(|l| l.set.is_built_in());
+        CACHE.with(|c| c.borrow_mut().clear());
     }
 
     /// Removes a loaded label set (the built-in ones stay) and its cached figures.

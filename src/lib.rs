@@ -5,6 +5,7 @@ pub mod evaluator;
 pub mod folders;
 pub mod hub;
 pub mod images;
+pub mod keep;
 pub mod load;
 pub mod persist;
 pub mod state;

@@ -12,6 +12,10 @@ pub struct Evaluation {
     pub id: u32,
     /// The name on screen and in links: the file name, made unique, renamable.
     pub name: String,
+    /// Its record in the browser's storage, once kept there.
+    pub stored: Option<u32>,
+    /// Whether it came back from storage rather than from a file this visit.
+    pub restored: bool,
     /// The file's name as the user gave it.
     pub file_name: String,
     /// The file's size in bytes.
@@ -32,7 +36,7 @@ pub struct Evaluation {
 /// and re-read gets a new id.
 impl PartialEq for Evaluation {
     fn eq(&self, other: &Self) -> bool {
-        self.id == other.id && self.name == other.name
+        self.id == other.id && self.name == other.name && self.stored == other.stored
     }
 }
 
@@ -143,6 +147,8 @@ pub fn finish(
     Evaluation {
         id: 0,
         name: file_name.clone(),
+        stored: None,
+        restored: false,
         file_name,
         size_bytes,
         options,

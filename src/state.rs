@@ -36,6 +36,8 @@ pub struct Explorer {
     pub label_offer: RwSignal<Option<web_sys::File>, LocalStorage>,
     /// The last label file that could not be read.
     pub labels_error: RwSignal<Option<LoadError>>,
+    /// Whether what earlier visits kept is being restored.
+    pub restoring: RwSignal<bool>,
     /// Ranked class pairs, computed on first use.
     pub pairs: StoredValue<Option<Arc<Vec<Pair>>>>,
     /// The cases of the current filter and sort.
@@ -153,6 +155,7 @@ impl Explorer {
             images: RwSignal::new_local(ImageSource::None),
             label_offer: RwSignal::new_local(None),
             labels_error: RwSignal::new(None),
+            restoring: RwSignal::new(false),
             pairs: StoredValue::new(None),
         }
     }

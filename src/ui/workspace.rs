@@ -1,6 +1,7 @@
 //! What is loaded: the models (show, rename, remove) and the label sets (load a label file,
 //! rename, remove), and a model to try the page with when you have no file.
 
+use crate::keep;
 use crate::load::{self, LoadError};
 use crate::state::Explorer;
 use crate::text::{count, percent, size};
@@ -38,8 +39,9 @@ pub fn Workspace() -> impl IntoView {
             false,
         );
         let mut name = String::new();
+        let mut id = 0;
         explorer.hub.update(|h| {
-            let id = h.add_model(evaluation, None);
+            id = h.add_model(evaluation, None);
             name = h
                 .models
                 .iter()
@@ -47,6 +49,7 @@ pub fn Workspace() -> impl IntoView {
                 .map(|m| m.name.clone())
                 .unwrap_or_default();
         });
+        keep::keep_model(explorer, id);
         let mut view = explorer.view.get_untracked();
         view.models = vec![ModelRef::named(name)];
         explorer.navigate(view);
@@ -74,6 +77,8 @@ pub fn Workspace() -> impl IntoView {
                             bytes=m.predictions.size_bytes()
                             real_top1=real_top1.map(percent).unwrap_or_else(|| "—".into())
                             on_screen=on_screen == Some(m.id)
+                            stored=m.stored
+                            restored=m.restored
                         />
                     }
                 })
@@ -87,12 +92,15 @@ pub fn Workspace() -> impl IntoView {
                 .map(|l| {
                     let key = l.set.key.clone();
                     let remove_key = key.clone();
+                    let stored = l.stored;
+                    let restored = l.restored;
                     let built_in = l.set.is_built_in();
                     let warnings = l.set.warnings.join("; ");
                     view! {
                         <li class="label-item" data-testid="label-item" data-labels=key.clone()>
                             <strong>{l.name.clone()}</strong>
                             <code class="key">{key.clone()}</code>
+                            {restored.then(|| view! { <span class="restored" title="kept from an earlier visit">"restored"</span> })}
                             <span class="detail">
                                 {format!(
                                     "{} · {} images · {} scored",
@@ -105,6 +113,7 @@ pub fn Workspace() -> impl IntoView {
                             {(!built_in).then(|| view! {
                                 <button class="button" on:click=move |_| {
                                     explorer.hub.update(|h| h.remove_label_set(&remove_key));
+                                    keep::forget_label_set(explorer, stored);
                                 }>"remove"</button>
                             })}
                         </li>
@@ -127,6 +136,20 @@ pub fn Workspace() -> impl IntoView {
                     </p>
                 })}
                 <ul class="model-list">{models}</ul>
+                {move || explorer.restoring.get().then(|| view! { <p class="progress-text">"restoring what earlier visits loaded…"</p> })}
+                {move || {
+                    let kept = explorer.hub.with(|h| {
+                        !h.models.is_empty() || h.label_sets.iter().any(|l| !l.set.is_built_in())
+                    });
+                    kept.then(|| view! {
+                        <p class="keep-note">
+                            "Models and label files are kept in this browser for your next visit. "
+                            <button class="button" data-testid="forget-all" on:click=move |_| keep::forget_all(explorer)>
+                                "forget all"
+                            </button>
+                        </p>
+                    })
+                }}
             </div>
             <div class="workspace-labels">
                 <h3>"Label sets"</h3>
@@ -167,6 +190,10 @@ fn ModelItem(
     on_screen: bool,
     /// Memory its predictions hold.
     bytes: usize,
+    /// Its record in the browser's storage.
+    stored: Option<u32>,
+    /// Whether it came back from an earlier visit.
+    restored: bool,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let renaming = RwSignal::new(false);
@@ -184,6 +211,7 @@ fn ModelItem(
         explorer.hub.update(|h| result = h.rename_model(id, &value));
         match result {
             Ok(()) => {
+                keep::rename_model(explorer, stored, value.trim().to_string());
                 renaming.set(false);
                 rename_error.set(None);
                 // Links naming the old name follow the new one.
@@ -205,6 +233,7 @@ fn ModelItem(
     let removed_name = name.clone();
     let remove = move |_| {
         explorer.hub.update(|h| h.remove_model(id));
+        keep::forget_model(explorer, stored);
         let mut view = explorer.view.get_untracked();
         let before = view.models.len();
         view.models.retain(|m| m.name != removed_name);
@@ -225,6 +254,7 @@ fn ModelItem(
                     <button class="model-name" title="show this model" on:click=show.clone()>{label.clone()}</button>
                 }.into_any()
             }}
+            {restored.then(|| view! { <span class="restored" title="kept from an earlier visit">"restored"</span> })}
             <span class="figure-small">"ReaL top-1 " <strong>{real_top1}</strong></span>
             <span class="detail">{detail}</span>
             <button class="button" on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
@@ -259,7 +289,9 @@ pub async fn add_label_files(
         loading.set(None);
         match outcome {
             Ok(set) => {
-                explorer.hub.update(|h| h.add_label_set(set));
+                let mut key = String::new();
+                explorer.hub.update(|h| key = h.add_label_set(set));
+                keep::keep_label_set(explorer, key);
                 explorer.labels_error.set(None);
             }
             Err(e) => explorer.labels_error.set(Some(e)),
