@@ -1,12 +1,25 @@
-// Page benchmark: time from giving the built page (dist/) a file to the figures on screen, in
-// headless Chromium. Prints medians; asserts nothing.
+// Page benchmark: what the built page (dist/) downloads, and the time from giving it a file to
+// the figures on screen, in headless Chromium. Prints sizes and medians; asserts nothing.
 //   node e2e/bench.mjs FILE...        (make bench-page uses a top-1 .npy and the 200 MB logits)
+//   RUNS=7 node e2e/bench.mjs FILE    (runs per file; 5 by default)
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { chromium } from 'playwright-core';
 
 const dist = path.resolve(import.meta.dirname, '..', 'dist');
+// The download: every wasm module (the page's worker runs the same one) and the data file.
+const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
+let wasmGzip = 0;
+for (const name of (await readdir(dist)).filter((n) => n.endsWith('.wasm') || n === 'imagenet-val.bin').sort()) {
+  const file = path.join(dist, name);
+  const bytes = await readFile(file);
+  const gzip = execFileSync('gzip', ['-9', '-c', file], { maxBuffer: 1 << 30 }).length;
+  if (name.endsWith('.wasm')) wasmGzip += gzip;
+  console.log(`${name}: ${kb(bytes.length)}, ${kb(gzip)} gzipped`);
+}
+console.log(`all .wasm together: ${kb(wasmGzip)} gzipped (gzip -9; budget 400 KB)`);
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
@@ -24,14 +37,15 @@ const browser = await chromium.launch({
   args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
     '--disable-component-update', '--disable-sync'],
 });
-const runs = Number(process.env.RUNS ?? 3);
+const runs = Number(process.env.RUNS ?? 5);
 for (const file of process.argv.slice(2)) {
   const times = [];
   for (let i = 0; i < runs; i++) {
     const page = await browser.newPage();
     await page.goto(base);
     await page.getByTestId('dataset-facts').waitFor();
-    // A person takes a moment before dropping a file; the page warms its worker meanwhile.
+    // A person takes a moment before dropping a file; the page starts its worker meanwhile
+    // (the worker decodes its copy of the data and rehearses once on a made-up file).
     await page.waitForTimeout(1000);
     const input = page.getByTestId('predictions-input');
     // Hand the file over first, then time from the change event to the figures.

@@ -16,6 +16,7 @@ pub mod interval;
 pub mod labels;
 pub mod metrics;
 pub mod pairs;
+pub mod parts;
 pub mod predictions;
 pub mod scores;
 pub mod view;

@@ -8,5 +8,6 @@ mod explore;
 mod formats;
 mod labels;
 mod metrics;
+mod parts;
 mod util;
 mod view;
