@@ -151,3 +151,49 @@ fn parts_that_do_not_fit_are_refused() {
         .to_string()
         .starts_with("the predictions do not fit together: "));
 }
+
+#[test]
+fn random_parts_never_panic_and_kept_ones_hold_together() {
+    // A small deterministic generator: parts of every shape, mostly broken, some whole.
+    let mut state = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move |below: u64| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state % below
+    };
+    let mut whole = 0;
+    for _ in 0..2_000 {
+        let rows = next(6) as usize;
+        let k = next(4) as usize;
+        let images: Vec<u32> = (0..rows)
+            .map(|r| match next(20) {
+                0 => 0,
+                1 => 50_001 + next(1000) as u32,
+                2 => 1,
+                _ => 1 + (r as u32 * 7919 + next(3) as u32) % 50_000,
+            })
+            .collect();
+        let len = rows * k + if next(10) == 0 { 1 } else { 0 };
+        let classes: Vec<u16> = (0..len)
+            .map(|_| match next(20) {
+                0 => NO_CLASS,
+                1 => 1000 + next(64_000) as u16,
+                _ => next(1000) as u16,
+            })
+            .collect();
+        let scores = (next(2) == 0).then(|| vec![f32::NAN; len]);
+        let mut parts = parts(images, classes, k);
+        parts.scores = scores;
+        parts.header.rows_in_file = rows + next(2) as usize;
+        if let Ok(p) = Predictions::from_parts(parts) {
+            whole += 1;
+            assert!(p.k > 0);
+            assert_eq!(p.classes.len(), p.len() * p.k);
+            for (row, image) in p.images.iter().enumerate() {
+                assert_eq!(p.row_of(*image), Some(row));
+            }
+        }
+    }
+    assert!(whole > 100, "some parts are whole ({whole})");
+}
