@@ -50,9 +50,9 @@ for (const file of process.argv.slice(2)) {
     // A person takes a moment before dropping a file; the page starts its worker meanwhile
     // (the worker decodes its copy of the data and rehearses once on a made-up file).
     await page.waitForTimeout(1000);
-    // Times from the input's change event: when the test driver sees the figures (what the
-    // README reports), and, inside the page, when the first frame with them is painted (the
-    // driver's polling adds some milliseconds on top).
+    // Times from the input's change event: when the test driver sees the figures, and, inside
+    // the page, when the first frame with them is painted (the driver's round trip adds a few
+    // milliseconds on top).
     await page.evaluate(() => {
       window.__given = null;
       window.__painted = null;
@@ -66,7 +66,9 @@ for (const file of process.argv.slice(2)) {
       observer.observe(document.body, { childList: true, subtree: true });
     });
     await page.getByTestId('predictions-input').setInputFiles(file);
-    await page.getByTestId('real-top1').waitFor({ timeout: 120_000 });
+    // Checked every frame: a locator's wait polls ever less often and would round long loads
+    // up by hundreds of milliseconds.
+    await page.waitForFunction(() => document.querySelector('[data-testid=real-top1]'), null, { polling: 'raf', timeout: 120_000 });
     seen.push(await page.evaluate(() => performance.now() - window.__given));
     await page.waitForFunction(() => window.__painted !== null);
     painted.push(await page.evaluate(() => window.__painted - window.__given));
