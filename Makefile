@@ -59,8 +59,8 @@ bench: setup-test
 	$(PY) tools/bench_many.py
 	cargo run --quiet --release -p real-core --example decode_time
 
-## The page in headless Chromium: time from giving it a file to the figures (after make bench),
-## and a workspace of 20 models and two label files (switching, leaderboard, memory)
+## What the page downloads, and in headless Chromium the time from giving it a file to the figures
+## (after make bench); then a workspace of 20 models and two label files (switching, leaderboard, memory)
 bench-page: setup-test golden
 	trunk build --release
 	$(PY) -c "import numpy as np; a = np.load('target/bench/logits_50000x1000_f32.npy', mmap_mode='r'); np.save('target/bench/top1_int16.npy', a.argmax(axis=1).astype(np.int16))"

@@ -27,7 +27,7 @@ test('the page shows the dataset facts before any file', async () => {
   assert.equal(await page.getByTestId('fact-original-in-real').textContent(), '42,164');
   assert.equal(await page.getByTestId('fact-real-equals-original').textContent(), '35,716');
   const decodeMs = await page.getByTestId('dataset-facts').getAttribute('data-decode-ms');
-  console.log(`# decode of the embedded data in Chromium: ${decodeMs} ms`);
+  console.log(`# check and decode of the data file in Chromium: ${decodeMs} ms`);
   await page.screenshot({ path: path.join(artifacts, 'start.png'), fullPage: true });
   assert.deepEqual(problems, []);
   await page.closeAll();

@@ -1,7 +1,7 @@
 //! The page: load predictions, then explore what the ReaL labels change about them.
 
 use crate::evaluator::{Event as WorkerEvent, Job};
-use crate::load::{self, now_ms, Evaluation, LoadError};
+use crate::load::{self, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
     CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel, LabelOffer,
@@ -15,17 +15,38 @@ use real_core::{Dataset, LoadOptions, Page};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// The whole page.
+/// The whole page: a short wait while the ImageNet data downloads, then the explorer.
 #[component]
 pub fn App() -> impl IntoView {
-    let started = now_ms();
-    let dataset = match Dataset::embedded() {
-        Ok(dataset) => Arc::new(dataset),
-        Err(error) => {
-            return view! { <p class="fatal">"The embedded ImageNet data is damaged: " {error.to_string()}</p> }.into_any()
-        }
+    let data = RwSignal::new(None::<Result<crate::data::Loaded, String>>);
+    let fetch = move || {
+        data.set(None);
+        spawn_local(async move { data.set(Some(crate::data::load().await)) });
     };
-    let decode_ms = now_ms() - started;
+    fetch();
+    move || match data.get() {
+        None => view! {
+            <p class="data-loading" data-testid="data-loading">"Loading the ImageNet labels…"</p>
+        }
+        .into_any(),
+        Some(Ok(loaded)) => {
+            view! { <Explore dataset=loaded.dataset decode_ms=loaded.decode_ms /> }.into_any()
+        }
+        Some(Err(message)) => view! {
+            <div class="fatal" data-testid="data-error">
+                <p>{message}</p>
+                <button data-testid="data-retry" on:click=move |_| fetch()>
+                    "Try again"
+                </button>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// The explorer over the decoded data.
+#[component]
+fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
     let facts = dataset.facts();
     let explorer = Explorer::new(dataset);
     provide_context(explorer);

@@ -1,17 +1,15 @@
-//! Runs parsing and validation in a Web Worker, so a 200 MB logits file never freezes the
-//! page; progress comes back as messages and cancelling ends the worker.
+//! Runs parsing in one long-lived Web Worker, so that a 200 MB logits file never freezes the
+//! page. The worker is the page's own wasm module started a second time: the browser downloads
+//! and compiles it once. It keeps its copy of the ImageNet data between loads; cancelling a
+//! load ends it and starts a fresh one.
 
-use crate::worker_protocol::{FromWorker, Request};
+use crate::worker_protocol::{self as protocol, Kind};
 use real_core::{LoadOptions, Predictions};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{MessageEvent, Worker};
-
-/// The worker script Trunk builds from `src/bin/worker.rs` (a classic worker: it uses
-/// `importScripts`). Relative, so it resolves under any sub-path.
-const WORKER_SCRIPT: &str = "./worker_loader.js";
 
 /// What a load reports back.
 pub enum Event {
@@ -21,85 +19,273 @@ pub enum Event {
     Done(Predictions, f64),
     /// A message for the user.
     Failed(String),
-    /// No worker could run here; the caller evaluates on the page instead.
+    /// No worker could start here; the caller evaluates on the page instead.
     Unavailable,
 }
 
-/// A started worker kept ready for the next load, so that a small file does not wait for the
-/// worker's wasm to download and compile.
-struct Spare {
+/// Files above this size are read into the worker's memory, which wasm never gives back: the
+/// worker is replaced after them.
+const RECYCLE_ABOVE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+
+/// The worker's boot script. The page's wasm-bindgen glue has a hashed name known only at run
+/// time (`GLUE`); the first message is the page's compiled module, so nothing is fetched or
+/// compiled twice.
+const BOOT: &str = r#"import init, { worker_main } from GLUE;
+self.onmessage = async (event) => {
+  self.onmessage = null;
+  try {
+    await init({ module_or_path: event.data });
+    worker_main();
+  } catch (error) {
+    self.postMessage({ kind: "unavailable", message: String(error) });
+  }
+};
+"#;
+
+#[wasm_bindgen]
+extern "C" {
+    type ImportMeta;
+
+    #[wasm_bindgen(method, getter)]
+    fn url(this: &ImportMeta) -> String;
+
+    // `import.meta` of the glue module, which wasm-bindgen emits this access into.
+    #[wasm_bindgen(thread_local_v2, js_namespace = import, js_name = meta)]
+    static IMPORT_META: ImportMeta;
+}
+
+/// The worker and what it is doing.
+struct Slot {
     worker: Worker,
-    state: Rc<Cell<SpareState>>,
+    /// Tells this worker's events from those of one it replaced.
+    serial: u32,
+    /// Whether its wasm runs and has the data.
+    ready: bool,
+    /// The load given to it, sent once it is ready.
+    load: Option<Load>,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum SpareState {
-    Starting,
-    Ready,
-    Failed,
+impl Slot {
+    /// Ends the worker. Its handlers are removed first: events it queued before the end must
+    /// not reach closures that are dropped with the slot.
+    fn end(self) {
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.worker.terminate();
+    }
+}
+
+/// Where a load's events go.
+type Listener = Rc<dyn Fn(Event)>;
+
+struct Load {
+    id: u32,
+    file: web_sys::File,
+    options: LoadOptions,
+    sent: bool,
+    on_event: Listener,
 }
 
 thread_local! {
-    static SPARE: RefCell<Option<Spare>> = const { RefCell::new(None) };
-    /// Set once a worker failed to start: the page then evaluates on its own thread.
+    static SLOT: RefCell<Option<Slot>> = const { RefCell::new(None) };
+    /// Set once no worker could start: the page then evaluates on its own thread.
     static UNAVAILABLE: Cell<bool> = const { Cell::new(false) };
+    static SERIAL: Cell<u32> = const { Cell::new(0) };
+    static NEXT_LOAD: Cell<u32> = const { Cell::new(0) };
+    static BOOT_URL: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Starts a spare worker if there is none.
+fn next(counter: &'static std::thread::LocalKey<Cell<u32>>) -> u32 {
+    counter.with(|c| {
+        c.set(c.get().wrapping_add(1));
+        c.get()
+    })
+}
+
+/// Starts the worker if there is none, so that it is ready when the first file arrives.
 pub fn warm_up() {
-    if UNAVAILABLE.with(Cell::get) {
+    if UNAVAILABLE.with(Cell::get) || SLOT.with(|s| s.borrow().is_some()) {
         return;
     }
-    SPARE.with(|spare| {
-        if spare.borrow().is_some() {
-            return;
-        }
-        let Ok(worker) = Worker::new(WORKER_SCRIPT) else {
-            UNAVAILABLE.with(|u| u.set(true));
-            return;
-        };
-        let state = Rc::new(Cell::new(SpareState::Starting));
-        let on_message = {
-            let state = state.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                if event
-                    .data()
-                    .as_string()
-                    .is_some_and(|t| t.contains("\"ready\""))
-                {
-                    state.set(SpareState::Ready);
-                }
-            })
-        };
-        let on_error = {
-            let state = state.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                state.set(SpareState::Failed);
-                UNAVAILABLE.with(|u| u.set(true));
-            })
-        };
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        *spare.borrow_mut() = Some(Spare {
-            worker,
-            state,
-            _on_message: on_message,
-            _on_error: on_error,
-        });
-    });
+    match spawn() {
+        Some(slot) => SLOT.with(|s| *s.borrow_mut() = Some(slot)),
+        None => UNAVAILABLE.with(|u| u.set(true)),
+    }
 }
 
-/// One load under way in its own worker; dropping or cancelling it ends the worker.
+/// The boot script as a blob URL, made once.
+fn boot_url() -> Option<String> {
+    if let Some(url) = BOOT_URL.with(|b| b.borrow().clone()) {
+        return Some(url);
+    }
+    let glue = IMPORT_META.with(ImportMeta::url);
+    let script = BOOT.replace("GLUE", &serde_json::to_string(&glue).ok()?);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("text/javascript");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(
+        &js_sys::Array::of1(&JsValue::from_str(&script)),
+        &options,
+    )
+    .ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    BOOT_URL.with(|b| *b.borrow_mut() = Some(url.clone()));
+    Some(url)
+}
+
+fn spawn() -> Option<Slot> {
+    let options = web_sys::WorkerOptions::new();
+    options.set_type(web_sys::WorkerType::Module);
+    let worker = Worker::new_with_options(&boot_url()?, &options).ok()?;
+    let serial = next(&SERIAL);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        on_message(serial, event.data())
+    });
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_error(serial));
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    let slot = Slot {
+        worker,
+        serial,
+        ready: false,
+        load: None,
+        _on_message: on_message,
+        _on_error: on_error,
+    };
+    match slot.worker.post_message(&wasm_bindgen::module()) {
+        Ok(()) => Some(slot),
+        Err(_) => {
+            slot.end();
+            None
+        }
+    }
+}
+
+/// Ends the worker; `warm_up` starts the next.
+fn retire() {
+    if let Some(slot) = SLOT.with(|s| s.borrow_mut().take()) {
+        slot.end();
+    }
+}
+
+/// Sends the slot's load if the worker is ready for it.
+fn send_load(slot: &mut Slot) {
+    if let Some(load) = slot.load.as_mut().filter(|l| !l.sent && slot.ready) {
+        load.sent = true;
+        let _ = slot
+            .worker
+            .post_message(&protocol::job(load.id, &load.file, load.options));
+    }
+}
+
+fn on_message(serial: u32, message: JsValue) {
+    let Some(kind) = protocol::kind_of(&message) else {
+        return;
+    };
+    let id = protocol::id_of(&message);
+    // What to do after the slot is released: the callbacks may start or cancel loads.
+    let mut then: Option<(Listener, Event)> = None;
+    let mut recycle = false;
+    SLOT.with(|s| {
+        let mut slot = s.borrow_mut();
+        let Some(slot) = slot.as_mut().filter(|s| s.serial == serial) else {
+            return;
+        };
+        let current = slot.load.as_ref().filter(|l| Some(l.id) == id);
+        match kind {
+            Kind::Ready => {
+                slot.ready = true;
+                if let Some(bytes) = crate::data::bytes() {
+                    let _ = slot.worker.post_message(&protocol::data(&bytes));
+                }
+                send_load(slot);
+            }
+            Kind::Unavailable => {
+                UNAVAILABLE.with(|u| u.set(true));
+                then = slot.load.take().map(|l| (l.on_event, Event::Unavailable));
+                recycle = true;
+            }
+            Kind::Progress => {
+                if let Some(load) = current {
+                    let stage = protocol::text(&message, "stage").unwrap_or_default();
+                    let fraction = protocol::number(&message, "fraction");
+                    then = Some((load.on_event.clone(), Event::Progress(stage, fraction)));
+                }
+            }
+            Kind::Done | Kind::Failed => {
+                if current.is_some() {
+                    if let Some(load) = slot.load.take() {
+                        recycle = load.file.size() > RECYCLE_ABOVE_BYTES;
+                        let event = match kind {
+                            Kind::Done => match protocol::done_parts(&message) {
+                                Ok((predictions, elapsed_ms)) => {
+                                    Event::Done(predictions, elapsed_ms)
+                                }
+                                Err(reason) => Event::Failed(reason),
+                            },
+                            _ => Event::Failed(
+                                protocol::text(&message, "message")
+                                    .unwrap_or_else(|| "the worker gave no reason".into()),
+                            ),
+                        };
+                        then = Some((load.on_event, event));
+                    }
+                }
+            }
+            Kind::Data | Kind::Job => {}
+        }
+    });
+    if recycle {
+        retire();
+        warm_up();
+    }
+    if let Some((on_event, event)) = then {
+        on_event(event);
+    }
+}
+
+fn on_error(serial: u32) {
+    let Some(mut slot) = SLOT.with(|s| {
+        let mut s = s.borrow_mut();
+        s.as_ref().filter(|slot| slot.serial == serial)?;
+        s.take()
+    }) else {
+        return;
+    };
+    let ready = slot.ready;
+    let load = slot.load.take();
+    slot.end();
+    if !ready {
+        // The worker never started (a missing script, a browser without module workers): the
+        // page evaluates on its own thread from now on.
+        UNAVAILABLE.with(|u| u.set(true));
+    }
+    let Some(load) = load else {
+        return;
+    };
+    if ready {
+        // The worker ran and then broke on this file (a panic, or out of memory): running the
+        // same file on the page would only break the page too. The next load gets a fresh one.
+        (load.on_event)(Event::Failed(
+            "the evaluation stopped unexpectedly (the file may be too large for this browser's \
+             memory)"
+                .into(),
+        ));
+    } else {
+        (load.on_event)(Event::Unavailable);
+    }
+}
+
+/// One load given to the worker; dropping it before it is done cancels it, which ends the
+/// worker (it cannot be interrupted otherwise) and starts a fresh one.
 pub struct Job {
-    worker: Worker,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    id: u32,
 }
 
 impl Job {
-    /// Starts a worker for `file` and reports to `on_event` until done.
+    /// Gives `file` to the worker and reports to `on_event` until done; `None` when no worker
+    /// can start here.
     pub fn start(
         file: web_sys::File,
         options: LoadOptions,
@@ -108,98 +294,39 @@ impl Job {
         if UNAVAILABLE.with(Cell::get) {
             return None;
         }
-        // Events arrive only between tasks, so a spare still starting cannot fail unseen
-        // between this check and the handlers set below.
-        let spare = SPARE.with(|s| s.borrow_mut().take());
-        let (worker, already_ready) = match spare {
-            Some(spare) => match spare.state.get() {
-                SpareState::Failed => return None,
-                state => (spare.worker, state == SpareState::Ready),
-            },
-            None => (Worker::new(WORKER_SCRIPT).ok()?, false),
-        };
-        let on_event = Rc::new(on_event);
-        let finished = Rc::new(RefCell::new(false));
-        let request = serde_json::to_string(&Request::from(options)).unwrap_or_default();
-        let (file_for_ready, request_for_ready) = (file.clone(), request.clone());
-        let on_message = {
-            let worker = worker.clone();
-            let on_event = on_event.clone();
-            let finished = finished.clone();
-            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-                let Some(text) = event.data().as_string() else {
-                    return;
-                };
-                let Ok(message) = serde_json::from_str::<FromWorker>(&text) else {
-                    on_event(Event::Failed(
-                        "the worker sent a message the page does not understand".into(),
-                    ));
-                    return;
-                };
-                match message {
-                    // The worker is listening only now: send the work.
-                    FromWorker::Ready => send(&worker, &file, &request),
-                    FromWorker::Progress { stage, fraction } => {
-                        on_event(Event::Progress(stage, fraction))
-                    }
-                    FromWorker::Done {
-                        predictions,
-                        elapsed_ms,
-                    } => {
-                        *finished.borrow_mut() = true;
-                        worker.terminate();
-                        match predictions.reindexed() {
-                            Some(p) => on_event(Event::Done(p, elapsed_ms)),
-                            None => on_event(Event::Failed(
-                                "the worker's predictions were inconsistent".into(),
-                            )),
-                        }
-                    }
-                    FromWorker::Failed { message } => {
-                        *finished.borrow_mut() = true;
-                        worker.terminate();
-                        on_event(Event::Failed(message));
-                    }
-                }
-            })
-        };
-        let on_error = {
-            let worker = worker.clone();
-            Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-                // The script is missing or failed to start: fall back to the page, now and
-                // for later loads.
-                UNAVAILABLE.with(|u| u.set(true));
-                if !*finished.borrow() {
-                    *finished.borrow_mut() = true;
-                    worker.terminate();
-                    on_event(Event::Unavailable);
-                }
-            })
-        };
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        if already_ready {
-            send(&worker, &file_for_ready, &request_for_ready);
+        // A load still under way is abandoned with its worker.
+        if SLOT.with(|s| s.borrow().as_ref().is_some_and(|slot| slot.load.is_some())) {
+            retire();
         }
-        // The next load gets a warm worker too.
         warm_up();
-        Some(Job {
-            worker,
-            _on_message: on_message,
-            _on_error: on_error,
+        let id = next(&NEXT_LOAD);
+        SLOT.with(|s| {
+            let mut slot = s.borrow_mut();
+            let slot = slot.as_mut()?;
+            slot.load = Some(Load {
+                id,
+                file,
+                options,
+                sent: false,
+                on_event: Rc::new(on_event),
+            });
+            send_load(slot);
+            Some(Job { id })
         })
     }
 }
 
-fn send(worker: &Worker, file: &web_sys::File, request: &str) {
-    let job = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&job, &"file".into(), file);
-    let _ = js_sys::Reflect::set(&job, &"request".into(), &JsValue::from_str(request));
-    let _ = worker.post_message(&job);
-}
-
 impl Drop for Job {
     fn drop(&mut self) {
-        self.worker.terminate();
+        let running = SLOT.with(|s| {
+            s.borrow()
+                .as_ref()
+                .and_then(|slot| slot.load.as_ref())
+                .is_some_and(|load| load.id == self.id)
+        });
+        if running {
+            retire();
+            warm_up();
+        }
     }
 }

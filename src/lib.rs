@@ -1,6 +1,7 @@
 //! ReaL Explorer's web page: a thin Leptos face over `real-core`.
 
 pub mod app;
+pub mod data;
 pub mod evaluator;
 pub mod folders;
 pub mod hub;
@@ -11,6 +12,7 @@ pub mod persist;
 pub mod state;
 pub mod text;
 pub mod ui;
+pub mod worker;
 pub mod worker_protocol;
 
 pub use app::App;

@@ -16,7 +16,7 @@ use std::sync::Arc;
 /// The page's shared state.
 #[derive(Clone, Copy)]
 pub struct Explorer {
-    /// The embedded data, decoded once.
+    /// The ImageNet data, decoded once.
     pub dataset: StoredValue<Arc<Dataset>>,
     /// The view on screen; the URL mirrors it.
     pub view: RwSignal<View>,

@@ -1,59 +1,219 @@
-//! Messages between the page and its evaluation worker, as JSON text (the file itself travels
-//! as a `File`, which the browser hands over without copying).
+//! Messages between the page and its evaluation worker: plain JS objects with a `kind`. The
+//! file travels as a `File` (the browser hands it over without copying); predictions come back
+//! as typed arrays whose buffers are transferred, with a small JSON header.
 
+use js_sys::{Array, Float32Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array};
+use real_core::parts::{Header, Parts};
 use real_core::{LoadOptions, Predictions};
-use serde::{Deserialize, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
 
-/// What the worker tells the page.
-#[derive(Debug, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "kebab-case")]
-pub enum FromWorker {
-    /// The worker's wasm has started; messages sent before this would be lost.
+/// What a message is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Worker → page: its wasm runs and listens; nothing sent before this is seen.
     Ready,
-    /// Work under way.
-    Progress {
-        /// "reading" or "evaluating".
-        stage: String,
-        /// Fraction done, when known.
-        fraction: Option<f64>,
-    },
-    /// The file was read and its predictions validated.
-    Done {
-        /// The predictions, to be scored on the page.
-        predictions: Box<Predictions>,
-        /// Time spent in the worker, in milliseconds.
-        elapsed_ms: f64,
-    },
-    /// The file could not be read.
-    Failed {
-        /// One sentence: format, place, expectation.
-        message: String,
-    },
+    /// Worker → page: its wasm could not start (the page then evaluates on its own thread).
+    Unavailable,
+    /// Page → worker: the ImageNet data file (`bytes`).
+    Data,
+    /// Page → worker: a file to read (`id`, `file`, `order`, `convention`).
+    Job,
+    /// Worker → page: work under way (`id`, `stage`, `fraction`).
+    Progress,
+    /// Worker → page: validated predictions (`id`, `header`, `images`, `classes`, `scores`,
+    /// `elapsed_ms`).
+    Done,
+    /// Worker → page: the file could not be read (`id`, `message`).
+    Failed,
 }
 
-/// The reading the page asks for (a serialisable [`LoadOptions`]).
-#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize)]
-pub struct Request {
-    /// Row order to impose.
-    pub order: Option<real_core::RowOrder>,
-    /// Class convention to impose.
-    pub convention: Option<real_core::ClassConvention>,
-}
+impl Kind {
+    const ALL: [Kind; 7] = [
+        Kind::Ready,
+        Kind::Unavailable,
+        Kind::Data,
+        Kind::Job,
+        Kind::Progress,
+        Kind::Done,
+        Kind::Failed,
+    ];
 
-impl From<LoadOptions> for Request {
-    fn from(o: LoadOptions) -> Self {
-        Self {
-            order: o.order,
-            convention: o.convention,
+    /// The name in the message's `kind` field.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Ready => "ready",
+            Kind::Unavailable => "unavailable",
+            Kind::Data => "data",
+            Kind::Job => "job",
+            Kind::Progress => "progress",
+            Kind::Done => "done",
+            Kind::Failed => "failed",
         }
     }
 }
 
-impl From<Request> for LoadOptions {
-    fn from(r: Request) -> Self {
-        Self {
-            order: r.order,
-            convention: r.convention,
-        }
+/// A new message of a kind; add fields with [`set`].
+pub fn message(kind: Kind) -> Object {
+    let message = Object::new();
+    set(&message, "kind", &JsValue::from_str(kind.as_str()));
+    message
+}
+
+/// Sets a field of a message.
+pub fn set(message: &Object, key: &str, value: &JsValue) {
+    // Setting a property on a plain object cannot fail.
+    let _ = Reflect::set(message, &JsValue::from_str(key), value);
+}
+
+fn get(message: &JsValue, key: &str) -> JsValue {
+    Reflect::get(message, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The kind of a message, if it is one of ours.
+pub fn kind_of(message: &JsValue) -> Option<Kind> {
+    let name = get(message, "kind").as_string()?;
+    Kind::ALL.into_iter().find(|k| k.as_str() == name)
+}
+
+/// The load a message is about.
+pub fn id_of(message: &JsValue) -> Option<u32> {
+    get(message, "id")
+        .as_f64()
+        .filter(|id| id.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(id))
+        .map(|id| id as u32)
+}
+
+/// A string field.
+pub fn text(message: &JsValue, key: &str) -> Option<String> {
+    get(message, key).as_string()
+}
+
+/// A number field.
+pub fn number(message: &JsValue, key: &str) -> Option<f64> {
+    get(message, key).as_f64()
+}
+
+/// The data file for a worker (structured cloning copies it; the page keeps its own).
+pub fn data(bytes: &Uint8Array) -> Object {
+    let message = message(Kind::Data);
+    set(&message, "bytes", bytes);
+    message
+}
+
+/// The data file's bytes of a [`Kind::Data`] message.
+pub fn data_bytes(message: &JsValue) -> Option<Vec<u8>> {
+    get(message, "bytes")
+        .dyn_into::<Uint8Array>()
+        .ok()
+        .map(|b| b.to_vec())
+}
+
+/// A file to read, with the reading imposed on it.
+pub fn job(id: u32, file: &web_sys::File, options: LoadOptions) -> Object {
+    let message = message(Kind::Job);
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "file", file);
+    if let Some(order) = options.order {
+        set(&message, "order", &JsValue::from_str(order.as_str()));
     }
+    if let Some(convention) = options.convention {
+        set(
+            &message,
+            "convention",
+            &JsValue::from_str(convention.as_str()),
+        );
+    }
+    message
+}
+
+/// The file and reading of a [`Kind::Job`] message.
+pub fn job_parts(message: &JsValue) -> Option<(u32, web_sys::File, LoadOptions)> {
+    let id = id_of(message)?;
+    let file = get(message, "file").dyn_into::<web_sys::File>().ok()?;
+    let options = LoadOptions {
+        order: text(message, "order").and_then(|o| o.parse().ok()),
+        convention: text(message, "convention").and_then(|c| c.parse().ok()),
+    };
+    Some((id, file, options))
+}
+
+/// Progress of a load.
+pub fn progress(id: u32, stage: &str, fraction: Option<f64>) -> Object {
+    let message = message(Kind::Progress);
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "stage", &JsValue::from_str(stage));
+    if let Some(fraction) = fraction {
+        set(&message, "fraction", &JsValue::from_f64(fraction));
+    }
+    message
+}
+
+/// A failed load, with its one-sentence reason.
+pub fn failed(id: u32, reason: &str) -> Object {
+    let message = message(Kind::Failed);
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "message", &JsValue::from_str(reason));
+    message
+}
+
+/// Validated predictions as a message and the buffers to transfer with it (moved, not copied).
+pub fn done(id: u32, predictions: Predictions, elapsed_ms: f64) -> (Object, Array) {
+    let parts = predictions.into_parts();
+    let message = message(Kind::Done);
+    let transfer = Array::new();
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "elapsed_ms", &JsValue::from_f64(elapsed_ms));
+    // The header's types serialise without fail; an empty header fails on the page instead.
+    let header = serde_json::to_string(&parts.header).unwrap_or_default();
+    set(&message, "header", &JsValue::from_str(&header));
+    let images = Uint32Array::from(parts.images.as_slice());
+    transfer.push(&images.buffer());
+    set(&message, "images", &images);
+    let classes = Uint16Array::from(parts.classes.as_slice());
+    transfer.push(&classes.buffer());
+    set(&message, "classes", &classes);
+    if let Some(scores) = parts.scores {
+        let scores = Float32Array::from(scores.as_slice());
+        transfer.push(&scores.buffer());
+        set(&message, "scores", &scores);
+    }
+    (message, transfer)
+}
+
+/// The predictions of a [`Kind::Done`] message, checked, and the worker's time in ms.
+pub fn done_parts(message: &JsValue) -> Result<(Predictions, f64), String> {
+    let broken = |what: &str| format!("the worker's answer is damaged ({what})");
+    let header: Header = text(message, "header")
+        .and_then(|h| serde_json::from_str(&h).ok())
+        .ok_or_else(|| broken("header"))?;
+    let images = get(message, "images")
+        .dyn_into::<Uint32Array>()
+        .map_err(|_| broken("images"))?
+        .to_vec();
+    let classes = get(message, "classes")
+        .dyn_into::<Uint16Array>()
+        .map_err(|_| broken("classes"))?
+        .to_vec();
+    let scores = get(message, "scores");
+    let scores = if scores.is_undefined() {
+        None
+    } else {
+        Some(
+            scores
+                .dyn_into::<Float32Array>()
+                .map_err(|_| broken("scores"))?
+                .to_vec(),
+        )
+    };
+    let predictions = Predictions::from_parts(Parts {
+        header,
+        images,
+        classes,
+        scores,
+    })
+    .map_err(|e| e.to_string())?;
+    Ok((
+        predictions,
+        number(message, "elapsed_ms").unwrap_or_default(),
+    ))
 }

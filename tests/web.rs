@@ -63,6 +63,8 @@ async fn page_evaluates_a_given_file_and_survives_a_bad_one() {
     let document = document();
     let root = document.create_element("section").unwrap();
     document.body().unwrap().append_child(&root).unwrap();
+    // The test server does not serve the data file beside the wasm: hand it over.
+    real_explorer::data::supply(real_core::dataset::EMBEDDED.to_vec());
     let _mounted = leptos::mount::mount_to(root.clone().unchecked_into(), App);
 
     let facts = wait_for(&root, "[data-testid=fact-scored]").await;

@@ -18,6 +18,7 @@ pub mod interval;
 pub mod labels;
 pub mod metrics;
 pub mod pairs;
+pub mod parts;
 pub mod predictions;
 pub mod published;
 pub mod scores;

@@ -2,13 +2,12 @@
 
 use crate::detect::{ClassConvention, Detection, RowOrder};
 use crate::ids::{ClassIndex, ImageId};
-use serde::{Deserialize, Serialize};
 
 /// Predictions for some or all of the 50,000 validation images, ready to score.
 ///
-/// Serialisable so that a Web Worker can hand them to the page; call
-/// [`Predictions::reindexed`] after deserialising.
-#[derive(Clone, Debug, Serialize, Deserialize)]
+/// A Web Worker hands them to the page as flat parts: [`Predictions::into_parts`] and
+/// [`Predictions::from_parts`].
+#[derive(Clone, Debug)]
 pub struct Predictions {
     /// The format the file was read as, e.g. "NumPy .npy".
     pub format: String,
@@ -32,7 +31,6 @@ pub struct Predictions {
     /// Things the user should know: ambiguous names, repeated rows, a partial file.
     pub warnings: Vec<String>,
     /// `row_of_image[image.position()]` is the image's kept row, or `u32::MAX`.
-    #[serde(skip)]
     pub(crate) row_of_image: Vec<u32>,
 }
 
@@ -58,22 +56,6 @@ impl Predictions {
             .get(image.position())
             .filter(|r| **r != u32::MAX)
             .map(|r| *r as usize)
-    }
-
-    /// Checks deserialised predictions and rebuilds the image → row index. Returns `None`
-    /// when the parts do not fit together.
-    pub fn reindexed(mut self) -> Option<Self> {
-        let expected = self.images.len().checked_mul(self.k)?;
-        let scores_fit = self.scores.as_ref().is_none_or(|s| s.len() == expected);
-        let images_fit = self
-            .images
-            .iter()
-            .all(|i| ImageId::new(u64::from(i.0)).is_some());
-        if self.k == 0 || self.classes.len() != expected || !scores_fit || !images_fit {
-            return None;
-        }
-        self.index_rows();
-        Some(self)
     }
 
     /// Fills the image → row index; called once the kept rows are final.

@@ -149,3 +149,69 @@ fn image_names_are_found_in_paths() {
     assert_eq!(ImageId::from_file_name("ILSVRC2012_val_123.JPEG"), None);
     assert_eq!(ImageId(7).file_name(), "ILSVRC2012_val_00000007.JPEG");
 }
+
+fn hex(digest: [u8; 32]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn sha256_matches_the_standard_vectors() {
+    use real_core::dataset::sha256::sha256;
+    assert_eq!(
+        hex(sha256(b"")),
+        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+    );
+    assert_eq!(
+        hex(sha256(b"abc")),
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    // 56 bytes: the length no longer fits the first padding block.
+    assert_eq!(
+        hex(sha256(
+            b"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"
+        )),
+        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+    );
+    assert_eq!(
+        hex(sha256(&vec![b'a'; 1_000_000])),
+        "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0"
+    );
+}
+
+#[test]
+fn the_recorded_digest_is_the_data_files() {
+    use real_core::dataset::asset;
+    let bytes = real_core::dataset::EMBEDDED;
+    assert_eq!(asset::SIZE_BYTES, bytes.len());
+    assert_eq!(asset::SHA256, real_core::dataset::sha256::sha256(bytes));
+    // The digest assets/PROVENANCE.md gives for a rebuild from the pinned wheels.
+    assert_eq!(
+        hex(asset::SHA256),
+        "a12379447ad8454b34a2d2612d268f73f7687a81fc7523b31d1a7d0d59846983"
+    );
+}
+
+#[test]
+fn a_fetched_data_file_is_checked_before_it_is_decoded() {
+    use real_core::dataset::AssetError;
+    let bytes = real_core::dataset::EMBEDDED;
+    assert_eq!(
+        Dataset::decode_checked(bytes).unwrap().image_count(),
+        50_000
+    );
+    // One changed label decodes fine, so only the digest can tell a stale file apart.
+    let mut stale = bytes.to_vec();
+    let last = stale.len() - 1;
+    stale[last] ^= 1;
+    let error = Dataset::decode_checked(&stale).unwrap_err();
+    assert!(matches!(error, AssetError::Mismatch { size_bytes, .. } if size_bytes == bytes.len()));
+    assert!(error.to_string().contains("stale or damaged"), "{error}");
+    assert!(matches!(
+        Dataset::decode_checked(&bytes[..1000]),
+        Err(AssetError::Mismatch {
+            size_bytes: 1000,
+            ..
+        })
+    ));
+    assert!(Dataset::decode_checked(&[]).is_err());
+}

@@ -9,6 +9,7 @@ mod explore;
 mod formats;
 mod labels;
 mod metrics;
+mod parts;
 mod published;
 mod util;
 mod view;

@@ -1,9 +1,12 @@
 //! The ImageNet validation data the tool carries: ReaL label sets, original labels and names.
 
+pub mod asset;
 mod encoding;
 mod facts;
 mod names;
+pub mod sha256;
 
+pub use asset::AssetError;
 pub use encoding::DecodeError;
 pub use facts::DatasetFacts;
 pub use names::NameMatch;
@@ -11,7 +14,9 @@ pub use names::NameMatch;
 use crate::ids::{ClassIndex, Ilsvrc2012Id, ImageId};
 use std::sync::OnceLock;
 
-/// The embedded data file, built by `tools/build_data.py` from pinned registry packages.
+/// The embedded data file, built by `tools/build_data.py` from pinned registry packages. The
+/// page leaves it out (feature `embedded` off) and fetches the file as its own asset.
+#[cfg(feature = "embedded")]
 pub static EMBEDDED: &[u8] = include_bytes!("../../../../assets/imagenet-val.bin");
 
 /// One ImageNet-1k class.
@@ -46,6 +51,7 @@ pub struct Dataset {
 
 impl Dataset {
     /// Decodes the embedded data file.
+    #[cfg(feature = "embedded")]
     pub fn embedded() -> Result<Self, DecodeError> {
         encoding::decode(EMBEDDED)
     }
