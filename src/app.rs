@@ -12,7 +12,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use real_core::view::ModelRef;
 use real_core::{Dataset, LoadOptions, Page};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The whole page: a short wait while the ImageNet data downloads, then the explorer.
@@ -55,7 +54,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
     crate::keep::restore(explorer);
 
     // Each model's file, to re-read it with another reading; and the load under way.
-    let files = StoredValue::new_local(HashMap::<u32, web_sys::File>::new());
+    let files = StoredValue::new_local(Vec::<(u32, web_sys::File)>::new());
     let job = StoredValue::new_local(None::<Job>);
     let generation = StoredValue::new(0u64);
     let start = move |file: web_sys::File, options: LoadOptions, replacing: Option<u32>| {
@@ -79,9 +78,9 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                         crate::keep::keep_model(explorer, id);
                         files.update_value(|f| {
                             if let Some(old) = replacing {
-                                f.remove(&old);
+                                f.retain(|(id, _)| *id != old);
                             }
-                            f.insert(id, file.clone());
+                            f.push((id, file.clone()));
                         });
                         // The new model goes on screen.
                         let name = explorer.hub.with_untracked(|h| {
@@ -216,7 +215,11 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
         explorer.progress.set(None);
     });
     let on_reread = Callback::new(move |(id, options): (u32, LoadOptions)| {
-        if let Some(file) = files.with_value(|f| f.get(&id).cloned()) {
+        if let Some(file) = files.with_value(|f| {
+            f.iter()
+                .find(|(model, _)| *model == id)
+                .map(|(_, file)| file.clone())
+        }) {
             start(file, options, Some(id));
         }
     });

@@ -8,7 +8,6 @@ use real_core::scores::{paired, Ranks, Score};
 use real_core::view::ModelRef;
 use real_core::{Dataset, View};
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// A loaded label set and the name it is shown under (renamable; its key never changes).
@@ -46,7 +45,9 @@ pub struct Cached {
 thread_local! {
     /// Keyed by (model id, label set key): a re-read model gets a new id and a changed label
     /// set a new key, so an entry is never stale; entries go with their model or label set.
-    static CACHE: RefCell<HashMap<(u32, String), Cached>> = RefCell::new(HashMap::new());
+    /// A list, not a map: a workspace holds tens of entries, and a map's code is not worth
+    /// its bytes in the page's wasm.
+    static CACHE: RefCell<Vec<((u32, String), Cached)>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Hub {
@@ -175,7 +176,7 @@ impl Hub {
     pub fn remove_label_set(&mut self, key: &str) {
         self.label_sets
             .retain(|l| l.set.is_built_in() || l.set.key != key);
-        CACHE.with(|c| c.borrow_mut().retain(|(_, k), _| k != key));
+        CACHE.with(|c| c.borrow_mut().retain(|((_, k), _)| k != key));
     }
 
     /// Renames a label set on screen.
@@ -235,7 +236,13 @@ impl Hub {
     pub fn figures(&self, dataset: &Dataset, model: &Evaluation, key: &str) -> Option<Cached> {
         let entry = self.label_set(key)?;
         let cache_key = (model.id, key.to_string());
-        if let Some(hit) = CACHE.with(|c| c.borrow().get(&cache_key).cloned()) {
+        let hit = CACHE.with(|c| {
+            c.borrow()
+                .iter()
+                .find(|(k, _)| *k == cache_key)
+                .map(|(_, v)| v.clone())
+        });
+        if let Some(hit) = hit {
             return Some(hit);
         }
         let ranks = Ranks::compute(&model.predictions, &entry.set);
@@ -244,7 +251,7 @@ impl Hub {
             ranks: Arc::new(ranks),
             score: Arc::new(score),
         };
-        CACHE.with(|c| c.borrow_mut().insert(cache_key, cached.clone()));
+        CACHE.with(|c| c.borrow_mut().push((cache_key, cached.clone())));
         Some(cached)
     }
 
@@ -269,5 +276,5 @@ impl Hub {
 
 /// Drops the cached figures of a model.
 fn forget(id: u32) {
-    CACHE.with(|c| c.borrow_mut().retain(|(model, _), _| *model != id));
+    CACHE.with(|c| c.borrow_mut().retain(|((model, _), _)| *model != id));
 }

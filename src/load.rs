@@ -133,6 +133,8 @@ pub async fn next_frame() {
 }
 
 /// Scores validated predictions (fast: one pass over the kept rows).
+// One copy for every caller (a load, a restore, the newcomer's model): it is large.
+#[inline(never)]
 pub fn finish(
     dataset: &Dataset,
     file_name: String,

@@ -8,7 +8,7 @@
 //! every version bump, and a connection either keeps open would block the other's upgrades.
 //! A record is a plain object:
 //!
-//! - a model: `{ name, file_name, size_bytes, options, blob, schema }`, with `options` as JSON
+//! - a model: `{ name, file_name, size_bytes, options, blob, schema }`, with `options` as text
 //!   text, `blob` the [`real_core::compact`] bytes as a `Uint8Array` and `schema` their
 //!   version;
 //! - a label set: `{ name, blob, schema }` (its key, source and format are in the blob).
@@ -135,8 +135,7 @@ pub async fn save_model(
     predictions: &Predictions,
 ) -> Result<u32, StorageError> {
     let connection = open().await?;
-    let options = serde_json::to_string(&options)
-        .map_err(|e| StorageError::Failed(format!("the reading options: {e}")))?;
+    let options = options_text(options);
     let record = Object::new();
     set_field(&record, "name", &name.into());
     set_field(&record, "file_name", &file_name.into());
@@ -590,7 +589,7 @@ fn read_model(raw_key: &JsValue, record: &JsValue) -> Result<SavedModel, Problem
     let key = record_key(raw_key).ok_or_else(|| damaged(format!("its key {raw_key:?}")))?;
     let options = field(record, "options")
         .as_string()
-        .and_then(|text| serde_json::from_str::<LoadOptions>(&text).ok())
+        .and_then(|text| options_from_text(&text))
         .ok_or_else(|| damaged("its reading options do not read".into()))?;
     let predictions = compact::decode_predictions(&blob).map_err(|e| Problem {
         name: Some(name.clone()),
@@ -624,4 +623,31 @@ fn read_label_set(raw_key: &JsValue, record: &JsValue) -> Result<SavedLabelSet, 
         )
     })?;
     Ok(SavedLabelSet { key, name, set })
+}
+
+/// A reading as text, `order|classes` with an empty part for "detected"
+/// (`|sorted-wnid-1based`): a few bytes, and no JSON code for one small struct.
+fn options_text(options: LoadOptions) -> String {
+    format!(
+        "{}|{}",
+        options.order.map(|o| o.as_str()).unwrap_or(""),
+        options.convention.map(|c| c.as_str()).unwrap_or("")
+    )
+}
+
+/// Reads [`options_text`]; `None` when either part is not a known value.
+fn options_from_text(text: &str) -> Option<LoadOptions> {
+    let (order, convention) = text.split_once('|')?;
+    Some(LoadOptions {
+        order: if order.is_empty() {
+            None
+        } else {
+            Some(order.parse().ok()?)
+        },
+        convention: if convention.is_empty() {
+            None
+        } else {
+            Some(convention.parse().ok()?)
+        },
+    })
 }

@@ -91,33 +91,22 @@ pub fn LeaderboardPage() -> impl IntoView {
             .collect();
         // Sort rows (carrying their rank change along).
         let (column, descending) = sort.get();
-        let mut order: Vec<usize> = (0..rows.len()).collect();
-        let key_of = |r: usize| -> (Option<f64>, String) {
-            let row = &rows[r];
-            match &column {
-                Column::Name => (None, row.name.to_lowercase()),
-                Column::Top { key, k } => (
-                    index_of(key).and_then(|i| row.scores.get(i).and_then(|s| fraction(s, *k))),
-                    String::new(),
-                ),
-                Column::RankChange => (change[r].map(|c| c as f64), String::new()),
-            }
-        };
-        order.sort_by(|&a, &b| {
-            let (va, na) = key_of(a);
-            let (vb, nb) = key_of(b);
-            let by_value = match (va, vb) {
-                (Some(x), Some(y)) => x.total_cmp(&y),
-                (Some(_), None) => std::cmp::Ordering::Greater,
-                (None, Some(_)) => std::cmp::Ordering::Less,
-                (None, None) => na.cmp(&nb),
-            };
-            if descending {
-                by_value.reverse()
-            } else {
-                by_value
-            }
-        });
+        // Names order by their place among the names; a missing figure sorts below every
+        // figure.
+        let names: Vec<String> = rows.iter().map(|r| r.name.to_lowercase()).collect();
+        let sign = if descending { -1.0 } else { 1.0 };
+        let keys: Vec<f64> = (0..rows.len())
+            .map(|r| {
+                let value = match &column {
+                    Column::Name => Some(names.iter().filter(|n| **n < names[r]).count() as f64),
+                    Column::Top { key, k } => index_of(key)
+                        .and_then(|i| rows[r].scores.get(i).and_then(|s| fraction(s, *k))),
+                    Column::RankChange => change[r].map(|c| c as f64),
+                };
+                sign * value.unwrap_or(f64::NEG_INFINITY)
+            })
+            .collect();
+        let order = real_core::order::by_key(&keys);
         let header = |label: String, col: Column, testid: &'static str| {
             let current = sort.get();
             let arrow = if current.0 == col {

@@ -65,7 +65,7 @@ pub fn PerClassTable(
     let rows = move || {
         let data = explorer.data();
         let (key, desc) = sort.get();
-        let mut classes: Vec<ClassAccuracy> = first
+        let classes: Vec<ClassAccuracy> = first
             .per_class
             .iter()
             .zip(&second.per_class)
@@ -76,19 +76,19 @@ pub fn PerClassTable(
                 original: *original,
             })
             .collect();
-        classes.sort_by(|x, y| {
-            let order = match key {
-                SortKey::Class => x.class.cmp(&y.class),
-                SortKey::Real => fraction(&x.real).total_cmp(&fraction(&y.real)),
-                SortKey::Original => fraction(&x.original).total_cmp(&fraction(&y.original)),
-                SortKey::Gain => gain(x).total_cmp(&gain(y)),
-            };
-            if desc {
-                order.reverse()
-            } else {
-                order
-            }
-        });
+        let sign = if desc { -1.0 } else { 1.0 };
+        let keys: Vec<f64> = classes
+            .iter()
+            .map(|c| {
+                sign * match key {
+                    SortKey::Class => f64::from(c.class),
+                    SortKey::Real => fraction(&c.real),
+                    SortKey::Original => fraction(&c.original),
+                    SortKey::Gain => gain(c),
+                }
+            })
+            .collect();
+        let classes = real_core::order::apply(&classes, &real_core::order::by_key(&keys));
         let shown = if expanded.get() { classes.len() } else { 25 };
         let current = explorer.view.get_untracked();
         classes

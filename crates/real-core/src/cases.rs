@@ -203,9 +203,16 @@ pub fn select(
     match sort {
         CaseSort::Image => {}
         _ if !has_scores => {}
-        // Stable sorts keep image order among equal scores.
-        CaseSort::ConfidenceHigh => cases.sort_by(|a, b| score(b).total_cmp(&score(a))),
-        CaseSort::ConfidenceLow => cases.sort_by(|a, b| score(a).total_cmp(&score(b))),
+        // A stable order keeps image order among equal scores.
+        CaseSort::ConfidenceHigh | CaseSort::ConfidenceLow => {
+            let sign = if sort == CaseSort::ConfidenceHigh {
+                -1.0
+            } else {
+                1.0
+            };
+            let keys: Vec<f64> = cases.iter().map(|c| sign * f64::from(score(c))).collect();
+            cases = crate::order::apply(&cases, &crate::order::by_key(&keys));
+        }
     }
     cases
 }

@@ -17,6 +17,7 @@ pub mod ids;
 pub mod interval;
 pub mod labels;
 pub mod metrics;
+pub mod order;
 pub mod pairs;
 pub mod parts;
 pub mod predictions;

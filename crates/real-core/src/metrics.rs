@@ -158,6 +158,7 @@ pub fn outcome(dataset: &Dataset, predictions: &Predictions, row: usize) -> Outc
 
 impl Report {
     /// Computes every figure in one pass over the kept rows.
+    #[inline(never)]
     pub fn compute(dataset: &Dataset, predictions: &Predictions) -> Self {
         let k = predictions.k;
         let mut real_correct = vec![0usize; k];

@@ -264,7 +264,7 @@ impl Region {
     ) -> Option<Region> {
         let b = bounds(points.iter().copied())?;
         // How far each published model lies from the users' box (zero inside it).
-        let mut by_distance: Vec<(f64, (f64, f64))> = published
+        let by_distance: Vec<(f64, (f64, f64))> = published
             .iter()
             .map(|m| {
                 let (x, y) = (m.original_top1, m.real_top1);
@@ -274,8 +274,11 @@ impl Region {
             })
             .filter(|(d, _)| d.is_finite())
             .collect();
-        by_distance.sort_by(|a, b| a.0.total_cmp(&b.0));
-        let nearest = by_distance.into_iter().take(neighbours).map(|(_, p)| p);
+        let keys: Vec<f64> = by_distance.iter().map(|(d, _)| *d).collect();
+        let nearest = crate::order::by_key(&keys)
+            .into_iter()
+            .take(neighbours)
+            .filter_map(|i| by_distance.get(i).map(|(_, p)| *p));
         let b = bounds(points.iter().copied().chain(nearest))?;
         let widen = |lo: f64, hi: f64| {
             let pad = ZOOM_MARGIN.max(ZOOM_MARGIN_SHARE * (hi - lo));

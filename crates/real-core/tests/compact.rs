@@ -36,29 +36,31 @@ fn assert_same(a: &Predictions, b: &Predictions, what: &str) {
 
 /// Predictions built from their parts, as a worker hands them over.
 fn synthetic(images: &[u32], k: usize, with_scores: bool) -> Predictions {
+    use real_core::parts::{Header, Parts, NO_CLASS};
     let cells = images.len() * k;
-    let classes: Vec<serde_json::Value> = (0..cells)
+    let classes: Vec<u16> = (0..cells)
         .map(|i| match i % 97 {
-            13 => serde_json::Value::Null,
-            _ => json!((i * 7) % 1000),
+            13 => NO_CLASS,
+            _ => ((i * 7) % 1000) as u16,
         })
         .collect();
     let scores: Option<Vec<f32>> =
         with_scores.then(|| (0..cells).map(|i| 1.0 / (1.0 + i as f32)).collect());
-    let predictions: Predictions = serde_json::from_value(json!({
-        "format": "CSV, timm layout",
-        "order": "imagefolder",
-        "convention": "sorted-wnid-1based",
-        "detection": null,
-        "k": k,
-        "rows_in_file": images.len() + 3,
-        "images": images,
-        "classes": classes,
-        "scores": scores,
-        "warnings": ["3 repeated rows were dropped", "naïve ≈ text"],
-    }))
-    .unwrap();
-    predictions.reindexed().unwrap()
+    Predictions::from_parts(Parts {
+        header: Header {
+            format: "CSV, timm layout".into(),
+            order: real_core::RowOrder::Imagefolder,
+            convention: real_core::ClassConvention::SortedWnid1Based,
+            detection: None,
+            k,
+            rows_in_file: images.len() + 3,
+            warnings: vec!["3 repeated rows were dropped".into(), "naïve ≈ text".into()],
+        },
+        images: images.to_vec(),
+        classes,
+        scores,
+    })
+    .unwrap()
 }
 
 /// CRC-32 written bit by bit, independently of the crate's table.

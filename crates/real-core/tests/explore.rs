@@ -207,3 +207,18 @@ fn images_of_a_pair_have_one_definition() {
     assert_eq!(pairs::pair_accuracy(data, &p, &pair).0.total, scored);
     assert!(listed > pair.a_images.max(pair.b_images));
 }
+
+#[test]
+fn one_stable_order_by_key() {
+    use real_core::order::{apply, by_key};
+    let keys = [3.0, 1.0, 3.0, f64::NEG_INFINITY, 1.0, f64::NAN];
+    assert_eq!(
+        by_key(&keys),
+        [3, 1, 4, 0, 2, 5],
+        "ties keep their positions; NaN last"
+    );
+    let descending: Vec<f64> = keys[..5].iter().map(|k| -k).collect();
+    assert_eq!(by_key(&descending), [0, 2, 1, 4, 3]);
+    assert_eq!(apply(&["a", "b", "c"], &[2, 0, 1]), ["c", "a", "b"]);
+    assert!(by_key(&[]).is_empty());
+}

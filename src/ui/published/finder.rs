@@ -42,13 +42,11 @@ fn matching(published: &[PublishedModel], lowered: &[String], query: &str) -> Ve
 
 /// The published models nearest to a point (original, ReaL in percent).
 fn nearest(published: &[PublishedModel], (x, y): (f64, f64)) -> Vec<usize> {
-    let mut by_distance: Vec<(f64, usize)> = published
+    let distances: Vec<f64> = published
         .iter()
-        .enumerate()
-        .map(|(i, m)| ((m.original_top1 - x).hypot(m.real_top1 - y), i))
+        .map(|m| (m.original_top1 - x).hypot(m.real_top1 - y))
         .collect();
-    by_distance.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    by_distance.into_iter().map(|(_, i)| i).collect()
+    real_core::order::by_key(&distances)
 }
 
 /// The search box and the list.

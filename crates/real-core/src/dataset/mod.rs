@@ -122,10 +122,15 @@ impl Dataset {
     /// The images in ImageFolder order (sorted by wnid folder, then file name).
     pub fn imagefolder_order(&self) -> &[ImageId] {
         self.imagefolder.get_or_init(|| {
-            let mut order: Vec<ImageId> = self.images().collect();
-            // Stable sort keeps file-name order inside each wnid folder.
-            order.sort_by_key(|image| self.original[image.position()]);
-            order
+            let keys: Vec<f64> = self
+                .images()
+                .map(|image| f64::from(self.original[image.position()].0))
+                .collect();
+            // A stable order keeps file-name order inside each wnid folder.
+            crate::order::by_key(&keys)
+                .into_iter()
+                .map(ImageId::from_position)
+                .collect()
         })
     }
 
