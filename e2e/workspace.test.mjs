@@ -121,7 +121,7 @@ test('three models and two label files: leaderboard and comparison agree with nu
     const p = await page.locator(`[data-testid=mcnemar-p][data-labels="${c.labels}"]`).textContent();
     assert.equal(p, pText(c.mcnemar_p, c.mcnemar_log10_p), `${c.labels} p`);
     const difference = await page.locator(`[data-testid=compare-difference][data-labels="${c.labels}"]`).textContent();
-    assert.equal(difference, `${c.difference >= 0 ? '+' : ''}${(100 * c.difference).toFixed(2)} pp`);
+    assert.equal(difference, `${c.difference >= 0 ? '+' : '−'}${Math.abs(100 * c.difference).toFixed(2)} pp`);
   }
   await shot(page, 'compare.png');
 
@@ -250,7 +250,11 @@ test('forget all empties the workspace and what the browser keeps', async () => 
   await page.getByTestId('labels-input').setInputFiles(path.join(LABELS, 'relabel.json'));
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=label-item]').length === 3);
   await page.waitForTimeout(500);
+  // Forgetting everything asks first.
+  let asked = '';
+  page.once('dialog', (dialog) => { asked = dialog.message(); dialog.accept(); });
   await page.getByTestId('forget-all').click();
+  assert.match(asked, /Remove every loaded model and label file/);
   assert.equal(await page.getByTestId('model-item').count(), 0);
   await page.waitForTimeout(300);
   await page.reload();

@@ -198,6 +198,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
         // lists) is offered as labels instead; anything else is predictions.
         spawn_local(async move {
             if crate::ui::proves_labels(&file).await {
+                explorer.error.set(None);
                 explorer.label_offer.set(Some(file));
             } else {
                 explorer.label_offer.set(None);

@@ -35,5 +35,6 @@ pub fn points(difference: f64) -> String {
     if value.abs() < 0.005 {
         return "0.00 pp".into();
     }
-    format!("{value:+.2} pp")
+    // A true minus sign, as in "B − A".
+    format!("{value:+.2} pp").replace('-', "−")
 }

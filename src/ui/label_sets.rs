@@ -74,7 +74,10 @@ pub fn LabelSetsPanel() -> impl IntoView {
                 let s = figures.score;
                 Some(view! {
                     <tr data-testid="label-set-row" data-labels=l.set.key.clone()>
-                        <th scope="row">{l.name.clone()} " " <code class="key">{l.set.key.clone()}</code></th>
+                        <th scope="row">
+                            {l.name.clone()}
+                            {(l.name != l.set.key).then(|| view! { " " <code class="key">{l.set.key.clone()}</code> })}
+                        </th>
                         <td class="num" data-testid="label-set-top1">{figure(s.top(1))}</td>
                         <td class="num">{figure(s.top(5))}</td>
                         <td class="num">{count(s.scored)}</td>

@@ -56,8 +56,22 @@ pub fn LeaderboardPage() -> impl IntoView {
         },
         true,
     ));
-    let from = RwSignal::new("original".to_string());
-    let to = RwSignal::new("real".to_string());
+    let show_top5 = RwSignal::new(false);
+    // The rank change follows the view's label sets (`set=`): from the second to the first.
+    let (first, second) = explorer.view.with_untracked(|v| {
+        (
+            v.label_sets
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "real".into()),
+            v.label_sets
+                .get(1)
+                .cloned()
+                .unwrap_or_else(|| "original".into()),
+        )
+    });
+    let from = RwSignal::new(second);
+    let to = RwSignal::new(first);
     let table = move || {
         let hub = explorer.hub.get();
         let data = explorer.data();
@@ -133,10 +147,11 @@ pub fn LeaderboardPage() -> impl IntoView {
                 </th>
             }
         };
+        let with_top5 = show_top5.get();
         let heads = sets
             .iter()
             .flat_map(|(key, name)| {
-                [
+                let both = [
                     header(
                         format!("{name} top-1"),
                         Column::Top {
@@ -153,7 +168,8 @@ pub fn LeaderboardPage() -> impl IntoView {
                         },
                         "leaderboard-sort",
                     ),
-                ]
+                ];
+                both.into_iter().take(if with_top5 { 2 } else { 1 })
             })
             .collect_view();
         let body = order
@@ -166,10 +182,11 @@ pub fn LeaderboardPage() -> impl IntoView {
                     .flat_map(|((key, _), score)| {
                         let top1 = score.as_ref().and_then(|s| s.top(1).copied());
                         let top5 = score.as_ref().and_then(|s| s.top(5).copied());
-                        [
+                        let both = [
                             cell(top1, key.clone(), true),
                             cell(top5, key.clone(), false),
-                        ]
+                        ];
+                        both.into_iter().take(if with_top5 { 2 } else { 1 })
                     })
                     .collect_view();
                 let delta = change[r];
@@ -211,7 +228,11 @@ pub fn LeaderboardPage() -> impl IntoView {
                 <select aria-label="rank change from" on:change=move |ev| from.set(event_target_value(&ev))>{options(from)}</select>
                 " to "
                 <select aria-label="rank change to" on:change=move |ev| to.set(event_target_value(&ev))>{options(to)}</select>
-                " (by top-1; ↑ climbs)."
+                " (by top-1; ↑ climbs). "
+                <label class="check">
+                    <input type="checkbox" data-testid="leaderboard-top5-toggle" prop:checked=with_top5 on:change=move |ev| show_top5.set(event_target_checked(&ev)) />
+                    " top-5 too"
+                </label>
             </div>
             {if empty {
                 view! { <p class="empty">"Load models on the overview to rank them here."</p> }.into_any()

@@ -67,10 +67,11 @@ pub fn Workspace() -> impl IntoView {
                             id=m.id
                             name=m.name.clone()
                             detail=format!(
-                                "{} · {} · {} images{} · {} in memory",
+                                "{} · {} · {} image{}{} · {} in memory",
                                 m.file_name,
                                 m.predictions.format,
                                 count(m.report.images),
+                                if m.report.images == 1 { "" } else { "s" },
                                 if partial { " (partial)" } else { "" },
                                 size(m.predictions.size_bytes())
                             )
@@ -99,7 +100,7 @@ pub fn Workspace() -> impl IntoView {
                     view! {
                         <li class="label-item" data-testid="label-item" data-labels=key.clone()>
                             <strong>{l.name.clone()}</strong>
-                            <code class="key">{key.clone()}</code>
+                            {(l.name != key).then(|| view! { <code class="key">{key.clone()}</code> })}
                             {restored.then(|| view! { <span class="restored" title="kept from an earlier visit">"restored"</span> })}
                             <span class="detail">
                                 {format!(
@@ -144,7 +145,14 @@ pub fn Workspace() -> impl IntoView {
                     kept.then(|| view! {
                         <p class="keep-note">
                             "Models and label files are kept in this browser for your next visit. "
-                            <button class="button" data-testid="forget-all" on:click=move |_| keep::forget_all(explorer)>
+                            <button class="button" data-testid="forget-all" on:click=move |_| {
+                                let sure = window()
+                                    .confirm_with_message("Remove every loaded model and label file, here and from this browser's storage?")
+                                    .unwrap_or(false);
+                                if sure {
+                                    keep::forget_all(explorer);
+                                }
+                            }>
                                 "forget all"
                             </button>
                         </p>
@@ -207,8 +215,13 @@ fn ModelItem(
     let old_name = name.clone();
     let rename = move |ev: Event| {
         let value = event_target::<HtmlInputElement>(&ev).value();
-        let mut result = Ok(());
-        explorer.hub.update(|h| result = h.rename_model(id, &value));
+        // Check first: a refused name must not redraw the list (and lose the message).
+        let mut result = explorer
+            .hub
+            .with_untracked(|h| h.clone().rename_model(id, &value));
+        if result.is_ok() {
+            explorer.hub.update(|h| result = h.rename_model(id, &value));
+        }
         match result {
             Ok(()) => {
                 keep::rename_model(explorer, stored, value.trim().to_string());

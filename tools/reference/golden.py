@@ -381,7 +381,7 @@ def label_checks(t, binary, work, top5, check):
     check("labels: exit 0", proc.returncode == 0, f"exit {proc.returncode}: {proc.stderr}")
     err = proc.stderr.strip().splitlines()
     check("labels: one warning line, for the partial label file",
-          len(err) == 1 and err[0].startswith(f"real-eval: {relabel_path}: warning: the file covers 15000 of"), proc.stderr)
+          len(err) == 1 and err[0].startswith(f"real-eval: {relabel_path}: warning: the file covers 15,000 of"), proc.stderr)
     lines = [json.loads(l) for l in proc.stdout.splitlines()]
     files = [l for l in lines if "kind" not in l]
     comparisons = [l for l in lines if l.get("kind") == "comparison"]

@@ -85,7 +85,7 @@ fn every_label_layout_reads() {
     );
     assert_eq!(keyed.labels(ImageId(2)), None);
     assert!(
-        keyed.warnings[0].contains("covers 2 of the 50000"),
+        keyed.warnings[0].contains("covers 2 of the 50,000"),
         "{:?}",
         keyed.warnings
     );
@@ -159,7 +159,7 @@ fn bad_label_files_say_where_and_what() {
     );
     let short = error(b"[[1], [2], []]");
     assert!(
-        short.contains("expected 50000 entries") && short.contains("found 3"),
+        short.contains("expected 50,000 entries") && short.contains("found 3"),
         "{short}"
     );
     let unknown = error(br#"{"cat.jpg": [1]}"#);
@@ -173,7 +173,7 @@ fn bad_label_files_say_where_and_what() {
     assert!(word.contains("line 1") && word.contains("'cat'"), "{word}");
     let lines = error(b"1\n2 3\n");
     assert!(
-        lines.contains("expected 50000 lines") && lines.contains("found 2"),
+        lines.contains("expected 50,000 lines") && lines.contains("found 2"),
         "{lines}"
     );
     let scores = error(&fixture("logits_f8.npy"));
@@ -327,4 +327,42 @@ fn outcomes_between_any_two_label_sets_select_cases() {
         0,
         "the original labels leave no image out"
     );
+}
+
+/// Regression tests for hostile label files: each is refused with the place it breaks.
+#[test]
+fn hostile_label_files_are_refused_where_they_break() {
+    // A row that is not a list, in the real.json layout, is named.
+    let mut rows: Vec<serde_json::Value> = (0..50_000).map(|_| serde_json::json!([1])).collect();
+    rows[21] = serde_json::json!([]);
+    rows[12_345] = serde_json::Value::Null;
+    let null_row = error(&serde_json::to_vec(&rows).unwrap());
+    assert!(
+        null_row.contains("item 12346") && null_row.contains("null"),
+        "{null_row}"
+    );
+    // A name given twice is refused, not silently the last.
+    let twice =
+        error(br#"{"ILSVRC2012_val_00000001.JPEG": [1], "ILSVRC2012_val_00000001.JPEG": []}"#);
+    assert!(twice.contains("named twice"), "{twice}");
+    // Control characters or text after the file name are no file name.
+    for key in [
+        "ILSVRC2012_val_00000001.JPEG\\n<b>x</b>",
+        "ILSVRC2012_val_00000002.JPEG\\u0000\\u001b[31m",
+        "ILSVRC2012_val_00000003.JPEG.bak old",
+    ] {
+        let message = error(format!(r#"{{"{key}": [1]}}"#).as_bytes());
+        assert!(
+            message.contains("expected a validation image's file name"),
+            "{key}: {message}"
+        );
+        assert!(!message.chars().any(char::is_control), "{message:?}");
+    }
+    // Folders and extensions are fine.
+    assert!(read(
+        br#"{"val/n01440764/ILSVRC2012_val_00000001.JPEG": [1], "ILSVRC2012_val_00000002": [2]}"#
+    )
+    .is_ok());
+    // An empty object names no image.
+    assert!(error(b"{}").contains("names no image"));
 }

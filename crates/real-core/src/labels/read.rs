@@ -57,8 +57,9 @@ pub fn read(
     let covered = set.covered();
     if covered < ImageId::COUNT {
         set.warnings.push(format!(
-            "the file covers {covered} of the {} validation images; figures under this label set are over those images only",
-            ImageId::COUNT
+            "the file covers {} of the {} validation images; figures under this label set are over those images only",
+            thousands(covered),
+            thousands(ImageId::COUNT)
         ));
     }
     if single {
@@ -96,23 +97,36 @@ pub fn looks_like_labels(bytes: &[u8]) -> bool {
 /// JSON lists of lists (real.json) and objects keyed by file name. `None`: another JSON
 /// layout, read as one label per image.
 fn json(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
-    let value = serde_json::from_str::<Value>(text).map_err(|e| {
+    let invalid = |e: serde_json::Error| {
         ParseError::at(
             JSON,
             format!("line {}, column {}", e.line(), e.column()),
             format!("invalid JSON: {e}"),
         )
-    })?;
+    };
+    if text.starts_with('{') {
+        // Read as a list of entries, so that a name given twice is seen (a map keeps the last).
+        let KeyedEntries(entries) = serde_json::from_str::<KeyedEntries>(text).map_err(invalid)?;
+        if !entries.iter().all(|(_, v)| v.is_array() || v.is_number()) {
+            return Ok(None);
+        }
+        return keyed(&entries).map(Some);
+    }
+    let value = serde_json::from_str::<Value>(text).map_err(invalid)?;
     match value {
-        Value::Array(items) if items.iter().all(|i| i.is_array() || i.is_number()) => {
+        // Any list among the items makes it the real.json layout; then every item must be
+        // one, and an item that is not says where.
+        Value::Array(items)
+            if items.iter().any(Value::is_array) || items.iter().all(Value::is_number) =>
+        {
             let single = items.iter().all(Value::is_number);
             if items.len() != ImageId::COUNT {
                 return Err(ParseError::new(
                     JSON,
                     format!(
                         "expected {} entries (one per validation image, in file-name order), found {}; a file covering only some images must name them (an object keyed by file name)",
-                        ImageId::COUNT,
-                        items.len()
+                        thousands(ImageId::COUNT),
+                        thousands(items.len())
                     ),
                 ));
             }
@@ -128,34 +142,97 @@ fn json(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
             };
             Ok(Some((sets, layout.into(), single)))
         }
-        Value::Object(map) if map.values().all(|v| v.is_array() || v.is_number()) => {
-            let mut sets: Sets = vec![None; ImageId::COUNT];
-            let single = map.values().all(Value::is_number);
-            for (name, item) in &map {
-                let location = format!("key '{}'", short(name));
-                let image = ImageId::from_file_name(name).ok_or_else(|| {
-                    ParseError::at(
-                        JSON,
-                        &location,
-                        "expected a validation image's file name such as ILSVRC2012_val_00000001.JPEG",
-                    )
-                })?;
-                let slot = sets
-                    .get_mut(image.position())
-                    .ok_or_else(|| ParseError::at(JSON, &location, "no such image"))?;
-                if slot.is_some() {
-                    return Err(ParseError::at(
-                        JSON,
-                        &location,
-                        format!("{image} is named twice"),
-                    ));
-                }
-                *slot = Some(set_of(item, &location)?);
-            }
-            Ok(Some((sets, "JSON keyed by file name".into(), single)))
-        }
         _ => Ok(None),
     }
+}
+
+/// An object's entries in file order, names repeated as often as the file repeats them.
+struct KeyedEntries(Vec<(String, Value)>);
+
+impl<'de> serde::Deserialize<'de> for KeyedEntries {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = KeyedEntries;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object keyed by file name")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<KeyedEntries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry::<String, Value>()? {
+                    entries.push(entry);
+                }
+                Ok(KeyedEntries(entries))
+            }
+        }
+        deserializer.deserialize_map(Visit)
+    }
+}
+
+/// Name-keyed sets: every key a validation image's file name, none twice.
+fn keyed(entries: &[(String, Value)]) -> Result<(Sets, String, bool), ParseError> {
+    if entries.is_empty() {
+        return Err(ParseError::new(
+            JSON,
+            "the object names no image: expected file names such as ILSVRC2012_val_00000001.JPEG with their labels",
+        ));
+    }
+    let mut sets: Sets = vec![None; ImageId::COUNT];
+    let single = entries.iter().all(|(_, v)| v.is_number());
+    for (name, item) in entries {
+        let location = format!("key '{}'", short(name));
+        let image = strict_image(name).ok_or_else(|| {
+            ParseError::at(
+                JSON,
+                &location,
+                "expected a validation image's file name such as ILSVRC2012_val_00000001.JPEG",
+            )
+        })?;
+        let slot = sets
+            .get_mut(image.position())
+            .ok_or_else(|| ParseError::at(JSON, &location, "no such image"))?;
+        if slot.is_some() {
+            return Err(ParseError::at(
+                JSON,
+                &location,
+                format!("{image} is named twice"),
+            ));
+        }
+        *slot = Some(set_of(item, &location)?);
+    }
+    Ok((sets, "JSON keyed by file name".into(), single))
+}
+
+/// A validation image named by a file name and nothing else: an optional folder path, the
+/// stem, an optional extension; no control characters and nothing after the name.
+fn strict_image(name: &str) -> Option<ImageId> {
+    if name.chars().any(char::is_control) {
+        return None;
+    }
+    let image = ImageId::from_file_name(name)?;
+    let stem = format!("ILSVRC2012_val_{:08}", image.0);
+    let (_, rest) = name.split_once(&stem)?;
+    let extension_only = rest.is_empty()
+        || rest
+            .strip_prefix('.')
+            .is_some_and(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()));
+    extension_only.then_some(image)
+}
+
+/// A count with thousands separators, for messages: `50000 → "50,000"`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 /// One item of a JSON label file: a list of class indices, or a single index.
@@ -307,8 +384,9 @@ fn lines(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
         return Err(ParseError::new(
             TEXT,
             format!(
-                "expected {} lines (one per validation image, in file-name order), found {position}; a file covering only some images must start each line with the image's file name",
-                ImageId::COUNT
+                "expected {} lines (one per validation image, in file-name order), found {}; a file covering only some images must start each line with the image's file name",
+                thousands(ImageId::COUNT),
+                thousands(position)
             ),
         ));
     }
