@@ -90,6 +90,7 @@ test('three models and two label files: leaderboard and comparison agree with nu
   await page.getByRole('link', { name: 'Leaderboard' }).click();
   await page.getByTestId('leaderboard').waitFor();
   assert.equal(await page.getByTestId('leaderboard-row').count(), 3);
+  await shot(page, 'leaderboard.png');
   for (const model of MODELS) {
     const row = page.locator(`[data-testid=leaderboard-row][data-model="${model}"]`);
     for (const key of ['original', 'real', ...Object.values(LABEL_FILES)]) {
@@ -108,7 +109,6 @@ test('three models and two label files: leaderboard and comparison agree with nu
   await page.getByTestId('leaderboard').getByRole('button', { name: /^model/ }).click();
   const reversed = await page.getByTestId('leaderboard-row').evaluateAll((rows) => rows.map((r) => r.dataset.model));
   assert.deepEqual(reversed, [...MODELS].sort().reverse());
-  await shot(page, 'leaderboard.png');
 
   // Comparison: A = first model, B = second by default; every label set at once.
   await page.getByRole('link', { name: 'Compare' }).click();

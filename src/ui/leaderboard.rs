@@ -269,19 +269,16 @@ pub fn LeaderboardPage() -> impl IntoView {
 
 /// A figure cell: the percentage with two decimals, its interval and denominator beneath.
 fn cell(accuracy: Option<Accuracy>, key: String, top1: bool) -> impl IntoView {
-    let (value, detail) = match accuracy {
+    // Value, interval, then the counts: three short lines keep the columns narrow.
+    let (value, interval, counts) = match accuracy {
         Some(a) => (
             a.fraction.map(percent).unwrap_or_else(|| "—".into()),
-            format!(
-                "{}{} of {}",
-                a.interval
-                    .map(|i| format!("{}–{} · ", percent(i.low), percent(i.high)))
-                    .unwrap_or_default(),
-                count(a.correct),
-                count(a.total)
-            ),
+            a.interval
+                .map(|i| format!("{}–{}", percent(i.low), percent(i.high)))
+                .unwrap_or_default(),
+            format!("{} of {}", count(a.correct), count(a.total)),
         ),
-        None => ("—".into(), String::new()),
+        None => ("—".into(), String::new(), String::new()),
     };
     let testid = if top1 {
         "leaderboard-top1"
@@ -291,7 +288,8 @@ fn cell(accuracy: Option<Accuracy>, key: String, top1: bool) -> impl IntoView {
     view! {
         <td class="num figure-cell" data-testid=testid data-labels=key>
             <span class="value">{value}</span>
-            <span class="detail">{detail}</span>
+            <span class="detail">{interval}</span>
+            <span class="detail">{counts}</span>
         </td>
     }
 }
