@@ -2,13 +2,11 @@
 // the figures on screen, in headless Chromium. Prints sizes and medians; asserts nothing.
 //   node e2e/bench.mjs FILE...        (make bench-page uses a top-1 .npy and the 200 MB logits)
 //   RUNS=7 node e2e/bench.mjs FILE    (runs per file; 5 by default)
-import { createServer } from 'node:http';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { chromium } from 'playwright-core';
+import { dist, serveDist, launchBrowser } from './bench_setup.mjs';
 
-const dist = path.resolve(import.meta.dirname, '..', 'dist');
 // The download: every wasm module (the page's worker runs the same one) and the data file.
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
 let wasmGzip = 0;
@@ -20,23 +18,8 @@ for (const name of (await readdir(dist)).filter((n) => n.endsWith('.wasm') || n 
   console.log(`${name}: ${kb(bytes.length)}, ${kb(gzip)} gzipped`);
 }
 console.log(`all .wasm together: ${kb(wasmGzip)} gzipped (gzip -9; budget 400 KB)`);
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml' };
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://x');
-  const file = url.pathname === '/' ? path.join(dist, 'index.html') : path.join(dist, decodeURIComponent(url.pathname));
-  try {
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'text/html' }).end(await readFile(file));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const base = `http://127.0.0.1:${server.address().port}/`;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { server, base } = await serveDist();
+const browser = await launchBrowser();
 const runs = Number(process.env.RUNS ?? 5);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const list = (xs) => xs.map((t) => t.toFixed(0)).join(', ');

@@ -4,13 +4,11 @@
 // Times: switching the model on screen (overview and case list), switching the label sets of
 // the split, the leaderboard of 20 models × 4 label sets (first and cached), and reports the
 // memory each model's predictions hold.
-import { createServer } from 'node:http';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { serveDist, launchBrowser } from './bench_setup.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
-const dist = path.join(root, 'dist');
 const [modelFile, ...labelFiles] = process.argv.slice(2);
 const MODELS = 20;
 const runs = Number(process.env.RUNS ?? 5);
@@ -36,24 +34,10 @@ for (let m = 0; m < MODELS; m++) {
   files.push(file);
 }
 
-const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.csv': 'text/csv', '.bin': 'application/octet-stream' };
-const server = createServer(async (req, res) => {
-  const url = new URL(req.url, 'http://x');
-  const file = url.pathname === '/' ? path.join(dist, 'index.html') : path.join(dist, decodeURIComponent(url.pathname));
-  try {
-    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'text/html' }).end(await readFile(file));
-  } catch {
-    res.writeHead(404).end();
-  }
-});
-await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'],
-});
+const { server, base } = await serveDist();
+const browser = await launchBrowser();
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-await page.goto(`http://127.0.0.1:${server.address().port}/`);
+await page.goto(base);
 await page.getByTestId('nav').waitFor();
 for (const [i, file] of files.entries()) {
   await page.getByTestId('predictions-input').setInputFiles(file);
