@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { setUp, ctx, count, pct, openPage, shot, golden } from './harness.mjs';
 
 setUp();
@@ -200,6 +200,13 @@ test('a label file given as predictions is offered as labels', async () => {
   await page.getByTestId('offer-labels').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=label-item][data-labels="real-2"]'));
   assert.equal(await page.getByTestId('label-offer').count(), 0);
+  // Text lines of labels, ragged, are offered too.
+  const lines = path.join(LABELS, 'few.txt');
+  await writeFile(lines, 'ILSVRC2012_val_00000001.JPEG 65 58\nILSVRC2012_val_00000002.JPEG\nILSVRC2012_val_00000003.JPEG 3\n');
+  await page.getByTestId('predictions-input').setInputFiles(lines);
+  await page.getByTestId('label-offer').waitFor();
+  await page.getByTestId('offer-labels').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=label-item][data-labels="few"]'));
   // A predictions file is never offered: model_c.json is a list of numbers.
   await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, 'model_c.json'));
   await page.waitForFunction(() => document.querySelectorAll('[data-testid=model-item]').length === 1);

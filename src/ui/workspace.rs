@@ -315,8 +315,8 @@ pub async fn add_label_files(
 /// Label files are small; a JSON file larger than this is not read twice to find out.
 const LABEL_SNIFF_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
-/// Whether a file's content proves it holds labels: JSON lists of different lengths or empty
-/// lists, which no predictions file has.
+/// Whether a file's content proves it holds labels: JSON lists, or `file label…` lines, of
+/// different lengths or empty, which no predictions file has.
 pub async fn proves_labels(file: &web_sys::File) -> bool {
     if file.size() > LABEL_SNIFF_BYTES {
         return false;
@@ -332,7 +332,9 @@ pub async fn proves_labels(file: &web_sys::File) -> bool {
         .iter()
         .find(|b| !b.is_ascii_whitespace() && **b != 0xef && **b != 0xbb && **b != 0xbf)
         .is_some_and(|b| *b == b'[' || *b == b'{');
-    if !starts_json {
+    // Text lines of labels start with a file name; anything else is read once, as predictions.
+    let names_a_file = head.windows(15).any(|w| w == b"ILSVRC2012_val_");
+    if !starts_json && !names_a_file {
         return false;
     }
     match load::read_file(file, |_| {}).await {

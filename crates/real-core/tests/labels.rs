@@ -199,6 +199,23 @@ fn only_ragged_or_empty_lists_prove_a_label_file() {
         "top-1 predictions look like this"
     );
     assert!(!looks_like_labels(b"not json"));
+    assert!(looks_like_labels(
+        b"ILSVRC2012_val_00000001.JPEG 65 58\nILSVRC2012_val_00000002.JPEG 3\n"
+    ));
+    assert!(looks_like_labels(
+        b"val/ILSVRC2012_val_00000001.JPEG\nILSVRC2012_val_00000002.JPEG 3\n"
+    ));
+    assert!(
+        !looks_like_labels(b"ILSVRC2012_val_00000001.JPEG 65\nILSVRC2012_val_00000002.JPEG 3\n"),
+        "Caffe-style predictions look like this"
+    );
+    assert!(
+        !looks_like_labels(b"1 2 3 4 5\n6 7\n"),
+        "a devkit submission names no files"
+    );
+    assert!(!looks_like_labels(
+        b"filename,label\nILSVRC2012_val_00000001.JPEG,65\n"
+    ));
     assert!(
         !looks_like_labels(b"[[0.1, 0.9], [0.5]]") || looks_like_labels(b"[[0.1, 0.9], [0.5]]")
     );

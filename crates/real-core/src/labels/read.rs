@@ -71,14 +71,16 @@ pub fn read(
 }
 
 /// Whether a file's content proves it holds labels rather than predictions: a JSON list (or
-/// object) of lists some of which are empty or of another length than the rest.
+/// object) of lists some of which are empty or of another length than the rest, or text lines
+/// `file label label…` with a line of no label or lines of different lengths. Predictions
+/// files always give each row the same number of entries.
 pub fn looks_like_labels(bytes: &[u8]) -> bool {
     let Ok(text) = std::str::from_utf8(bytes) else {
         return false;
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
     if !(text.starts_with('[') || text.starts_with('{')) {
-        return false;
+        return ragged_named_lines(text);
     }
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return false;
@@ -92,6 +94,31 @@ pub fn looks_like_labels(bytes: &[u8]) -> bool {
     let mut lengths = lists.iter().map(|l| l.len());
     let first = lengths.next();
     all_numbers && first.is_some() && (first == Some(0) || lengths.any(|n| Some(n) != first))
+}
+
+/// Text lines that each start with a validation image's file name followed only by class
+/// indices, with a line of no label or lines of different lengths.
+fn ragged_named_lines(text: &str) -> bool {
+    let mut lengths = Vec::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let mut words = line
+            .split(|c: char| c.is_whitespace() || c == ',')
+            .filter(|w| !w.is_empty());
+        let named = words.next().and_then(strict_image).is_some();
+        let mut labels = 0usize;
+        for word in words {
+            if word.parse::<u16>().is_err() {
+                return false;
+            }
+            labels += 1;
+        }
+        if !named {
+            return false;
+        }
+        lengths.push(labels);
+    }
+    let first = lengths.first().copied();
+    first.is_some() && lengths.iter().any(|n| *n == 0 || Some(*n) != first)
 }
 
 /// JSON lists of lists (real.json) and objects keyed by file name. `None`: another JSON
