@@ -109,6 +109,6 @@ report.push(['leaderboard, again', median(again)]);
 await page.locator('nav a', { hasText: 'Overview' }).click();
 const bytes = await page.getByTestId('model-item').first().getAttribute('data-bytes');
 for (const [what, ms] of report) console.log(`${what.padEnd(44)} ${ms.toFixed(0).padStart(5)} ms (${MODELS} models, ${2 + labelFiles.length} label sets, median of ${runs})`);
-console.log(`memory per model (50,000 × top-5 predictions and image index) ${(Number(bytes) / 1e6).toFixed(2)} MB; figures cached per (model, label set) ≈ 0.06 MB`);
+console.log(`memory per model (50,000 × top-5 predictions and image index) ${(Number(bytes) / 1e6).toFixed(2)} MB`);
 await browser.close();
 server.close();

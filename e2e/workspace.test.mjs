@@ -233,6 +233,14 @@ test('models and label files survive a reload and a later visit, until forgotten
   await page.getByTestId('rename-model').press('Enter');
   await page.waitForFunction(() => document.querySelector('[data-testid=model-item][data-model="model B"]'));
   await page.locator('[data-testid=model-item][data-model="model_c.json"] [data-testid=remove-model]').click();
+  // A label set is renamed on screen; its key stays.
+  const labelName = page.locator('[data-testid=label-item][data-labels="relabel"] [data-testid=rename-labels]');
+  await labelName.fill('crowd relabel');
+  await labelName.press('Enter');
+  await page.waitForFunction(() => document.querySelector('[data-testid=label-item][data-labels="relabel"] input')?.value === 'crowd relabel');
+  await page.locator('nav a', { hasText: 'Leaderboard' }).click();
+  await page.getByRole('button', { name: /^crowd relabel top-1/ }).waitFor();
+  await page.locator('nav a', { hasText: 'Overview' }).click();
   // Saving is asynchronous: wait until every item is kept before leaving.
   await page.waitForTimeout(500);
   await page.reload();
@@ -242,6 +250,7 @@ test('models and label files survive a reload and a later visit, until forgotten
   assert.deepEqual(names, ['model_a.npy', 'model B']);
   assert.equal(await page.locator('[data-testid=model-item] .restored').count(), 2);
   assert.equal(await page.locator('[data-testid=label-item] .restored').count(), 2);
+  assert.equal(await page.locator('[data-testid=label-item][data-labels="relabel"] input').inputValue(), 'crowd relabel');
   await shot(page, 'restored.png');
   // The restored figures are the figures: the leaderboard agrees with numpy.
   await page.locator('nav a', { hasText: 'Leaderboard' }).click();

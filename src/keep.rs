@@ -82,43 +82,41 @@ pub fn keep_label_set(explorer: Explorer, key: String) {
     });
 }
 
+/// Runs a storage change in the background; a failure becomes a notice.
+fn in_background(
+    explorer: Explorer,
+    failure: &'static str,
+    work: impl std::future::Future<Output = Result<(), StorageError>> + 'static,
+) {
+    spawn_local(async move {
+        if let Err(e) = work.await {
+            notice(explorer, failure, &e);
+        }
+    });
+}
+
 /// Forgets a stored model.
 pub fn forget_model(explorer: Explorer, stored: Option<u32>) {
     if let Some(key) = stored {
-        spawn_local(async move {
-            if let Err(e) = persist::remove_model(key).await {
-                notice(
-                    explorer,
-                    "A removed model is still kept in this browser",
-                    &e,
-                );
-            }
-        });
+        let failure = "A removed model is still kept in this browser";
+        in_background(explorer, failure, persist::remove_model(key));
     }
 }
 
 /// Forgets a stored label set.
 pub fn forget_label_set(explorer: Explorer, stored: Option<u32>) {
     if let Some(key) = stored {
-        spawn_local(async move {
-            if let Err(e) = persist::remove_label_set(key).await {
-                notice(
-                    explorer,
-                    "A removed label set is still kept in this browser",
-                    &e,
-                );
-            }
-        });
+        let failure = "A removed label set is still kept in this browser";
+        in_background(explorer, failure, persist::remove_label_set(key));
     }
 }
 
 /// Renames a stored model.
 pub fn rename_model(explorer: Explorer, stored: Option<u32>, name: String) {
     if let Some(key) = stored {
-        spawn_local(async move {
-            if let Err(e) = persist::rename_model(key, &name).await {
-                notice(explorer, "The new name could not be kept", &e);
-            }
+        let failure = "The new name could not be kept";
+        in_background(explorer, failure, async move {
+            persist::rename_model(key, &name).await
         });
     }
 }
@@ -126,10 +124,9 @@ pub fn rename_model(explorer: Explorer, stored: Option<u32>, name: String) {
 /// Renames a stored label set.
 pub fn rename_label_set(explorer: Explorer, stored: Option<u32>, name: String) {
     if let Some(key) = stored {
-        spawn_local(async move {
-            if let Err(e) = persist::rename_label_set(key, &name).await {
-                notice(explorer, "The new name could not be kept", &e);
-            }
+        let failure = "The new name could not be kept";
+        in_background(explorer, failure, async move {
+            persist::rename_label_set(key, &name).await
         });
     }
 }

@@ -99,7 +99,21 @@ pub fn Workspace() -> impl IntoView {
                     let warnings = l.set.warnings.join("; ");
                     view! {
                         <li class="label-item" data-testid="label-item" data-labels=key.clone()>
-                            <strong>{l.name.clone()}</strong>
+                            {if built_in {
+                                view! { <strong>{l.name.clone()}</strong> }.into_any()
+                            } else {
+                                // The name is edited in place; the key never changes.
+                                let rename_key = key.clone();
+                                view! {
+                                    <input class="label-name" value=l.name.clone() data-testid="rename-labels" aria-label="label set name" title="rename" on:change=move |ev| {
+                                        let name = event_target::<HtmlInputElement>(&ev).value();
+                                        if !name.trim().is_empty() {
+                                            explorer.hub.update(|h| h.rename_label_set(&rename_key, &name));
+                                            keep::rename_label_set(explorer, stored, name.trim().to_string());
+                                        }
+                                    } />
+                                }.into_any()
+                            }}
                             {(l.name != key).then(|| view! { <code class="key">{key.clone()}</code> })}
                             {restored.then(|| view! { <span class="restored" title="kept from an earlier visit">"restored"</span> })}
                             <span class="detail">
@@ -312,8 +326,9 @@ pub async fn add_label_files(
     }
 }
 
-/// Label files are small; a JSON file larger than this is not read twice to find out.
-const LABEL_SNIFF_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
+/// Label files are small (real.json is 0.6 MB); a larger file is not read and parsed on the
+/// page's thread just to find out: it goes straight to the worker as predictions.
+const LABEL_SNIFF_BYTES: f64 = 8.0 * 1024.0 * 1024.0;
 
 /// Whether a file's content proves it holds labels: JSON lists, or `file label…` lines, of
 /// different lengths or empty, which no predictions file has.

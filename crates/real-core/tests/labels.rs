@@ -217,7 +217,8 @@ fn only_ragged_or_empty_lists_prove_a_label_file() {
         b"filename,label\nILSVRC2012_val_00000001.JPEG,65\n"
     ));
     assert!(
-        !looks_like_labels(b"[[0.1, 0.9], [0.5]]") || looks_like_labels(b"[[0.1, 0.9], [0.5]]")
+        !looks_like_labels(b"[[0.1, 0.9], [0.5]]"),
+        "scores are not class indices, whatever their lengths"
     );
 }
 

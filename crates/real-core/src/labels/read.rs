@@ -90,7 +90,7 @@ pub fn looks_like_labels(bytes: &[u8]) -> bool {
         Value::Object(map) => map.values().filter_map(Value::as_array).collect(),
         _ => return false,
     };
-    let all_numbers = lists.iter().all(|l| l.iter().all(Value::is_number));
+    let all_numbers = lists.iter().all(|l| l.iter().all(Value::is_u64));
     let mut lengths = lists.iter().map(|l| l.len());
     let first = lengths.next();
     all_numbers && first.is_some() && (first == Some(0) || lengths.any(|n| Some(n) != first))
