@@ -17,6 +17,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from golden_evidence import evidence_checks
 from reference import Truth, metrics, topk_from_scores
 
 TOL = 1e-12
@@ -187,6 +188,8 @@ def main():
               and [p["real"]["total"] for p in per] == want["per_class_real_total"]
               and [p["original"]["correct"] for p in per] == want["per_class_original_correct"])
     label_checks(t, binary, work, top5, check)
+    model_a = os.path.join(work, "labels", "model_a.npy")
+    evidence_checks(t, binary, work, model_a, np.arange(n), top5.astype(np.int64), label_figures, check)
     # The browser test checks the page against the same reference figures.
     expected = {}
     for path, order, convention, images, top, rows in cases:

@@ -5,6 +5,7 @@ mod compare;
 mod data;
 mod detect;
 mod errors;
+mod evidence;
 mod explore;
 mod formats;
 mod labels;

@@ -1,10 +1,12 @@
 //! Command-line arguments, validated in one place.
 
+use real_core::evidence::Threshold;
 use real_core::{ClassConvention, RowOrder};
 
 pub const USAGE: &str = "\
 usage: real-eval [--json] [--per-class] [--labels LABELS]... [--compare]
-                 [--order ORDER] [--classes CONVENTION] FILE...
+                 [--scores SCORES [--real-threshold T]... [--raters RATERS]
+                 [--evidence-csv OUT]] [--order ORDER] [--classes CONVENTION] FILE...
        real-eval --summary [--json]
 
 Prints ReaL and original top-1/top-5 accuracy of ImageNet validation predictions.
@@ -16,6 +18,14 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   --labels LABELS      also score under this label file (repeatable): a real.json-layout
                        list of lists, JSON keyed by file name, 'file label...' lines, or one
                        label per image in any predictions layout; 0-based sorted-wnid classes
+  --scores SCORES      the raters' scores.npz (Beyer et al., 2020), for --real-threshold
+  --real-threshold T   also score under ReaL rebuilt at threshold T (repeatable): a rated
+                       image's set is its candidates scoring at least T, an unrated image
+                       keeps its original label; T is 0.50 to 0.99 in hundredths, and the
+                       label set's key is real@T with two decimals (real@0.80 is ReaL)
+  --raters RATERS      the raters' raters.npz, whose answers go with --evidence-csv
+  --evidence-csv OUT   write every rated candidate to OUT: file,label,score,no,maybe,yes
+                       (votes empty without --raters)
   --compare            compare every later FILE with the first (top-1, paired: difference
                        with its 95% interval and the exact McNemar p) under every label set
   --order ORDER        rows are in this order: filename or imagefolder (default: detected)
@@ -40,6 +50,14 @@ pub struct Args {
     pub help: bool,
     pub order: Option<RowOrder>,
     pub convention: Option<ClassConvention>,
+    /// The raters' scores file.
+    pub scores: Option<String>,
+    /// The raters' answers file.
+    pub raters: Option<String>,
+    /// Thresholds to rebuild ReaL at, in the order given, without repeats.
+    pub thresholds: Vec<Threshold>,
+    /// Where to write the candidates table.
+    pub evidence_csv: Option<String>,
 }
 
 impl Args {
@@ -53,6 +71,17 @@ impl Args {
                 "--compare" => args.compare = true,
                 "--labels" => args.labels.push(value("--labels")?),
                 "--summary" => args.summary = true,
+                "--scores" => args.scores = Some(value("--scores")?),
+                "--raters" => args.raters = Some(value("--raters")?),
+                "--evidence-csv" => args.evidence_csv = Some(value("--evidence-csv")?),
+                "--real-threshold" => {
+                    let t: Threshold = value("--real-threshold")?
+                        .parse()
+                        .map_err(|e| format!("--real-threshold: {e}"))?;
+                    if !args.thresholds.contains(&t) {
+                        args.thresholds.push(t);
+                    }
+                }
                 "-h" | "--help" => args.help = true,
                 "--order" => args.order = Some(value("--order")?.parse()?),
                 "--classes" => args.convention = Some(value("--classes")?.parse()?),
@@ -61,7 +90,13 @@ impl Args {
                 file => args.files.push(file.to_string()),
             }
         }
-        if args.files.is_empty() && !args.summary && !args.help {
+        if args.scores.is_none() && !args.thresholds.is_empty() {
+            return Err("--real-threshold needs --scores scores.npz: the thresholds are on the raters' scores".into());
+        }
+        if args.scores.is_none() && (args.raters.is_some() || args.evidence_csv.is_some()) {
+            return Err("--raters and --evidence-csv need --scores scores.npz".into());
+        }
+        if args.files.is_empty() && args.evidence_csv.is_none() && !args.summary && !args.help {
             return Err("no predictions file given".into());
         }
         if args.compare && args.files.len() < 2 && !args.summary && !args.help {

@@ -1,6 +1,7 @@
 //! `real-eval`: ReaL and original accuracy of ImageNet validation predictions, from the shell.
 
 mod args;
+mod evidence;
 mod input;
 mod output;
 
@@ -47,9 +48,35 @@ fn main() -> ExitCode {
     }
     // Every figure needs every label set, so a label file that cannot be read stops the run
     // before any predictions file is read.
-    let Some(label_sets) = label_sets(&dataset, &args.labels) else {
+    let evidence = match &args.scores {
+        Some(scores) => match evidence::load(scores, args.raters.as_deref()) {
+            Ok(evidence) => Some(evidence),
+            Err(message) => {
+                eprintln!("real-eval: {message}");
+                return ExitCode::from(2);
+            }
+        },
+        None => None,
+    };
+    if let (Some(evidence), Some(path)) = (&evidence, &args.evidence_csv) {
+        if let Err(e) = evidence::write_csv(evidence, path) {
+            eprintln!("real-eval: {path}: cannot write: {e}");
+            return ExitCode::from(1);
+        }
+    }
+    let Some(mut label_sets) = label_sets(&dataset, &args.labels) else {
         return ExitCode::from(2);
     };
+    if let Some(evidence) = &evidence {
+        // After the built-in sets, before the files: real@T keys cannot collide with a
+        // file's stem made unique, as a stem never holds '@' followed by a threshold alone.
+        let at: Vec<LabelSet> = args
+            .thresholds
+            .iter()
+            .map(|t| evidence.label_set(&dataset, *t))
+            .collect();
+        label_sets.splice(2..2, at);
+    }
     let options = LoadOptions {
         order: args.order,
         convention: args.convention,

@@ -2,12 +2,12 @@
 
 pub(crate) mod csv;
 mod json;
-mod npy;
+pub(crate) mod npy;
 mod npz;
 mod rows;
 mod text;
 mod topk;
-mod zip;
+pub(crate) mod zip;
 
 use crate::dataset::Dataset;
 use crate::error::ParseError;

@@ -35,8 +35,35 @@ fn header_value<'h>(header: &'h str, key: &str) -> Option<&'h str> {
     Some(rest)
 }
 
-/// Parses the header; errors name the byte and what was expected.
+/// Parses the header and checks the data it promises is there; errors name the byte and what
+/// was expected.
 pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
+    let (array, data_start) = header(bytes)?;
+    let descr = array.describe();
+    let elements = array
+        .shape
+        .iter()
+        .try_fold(1usize, |a, d| a.checked_mul(*d));
+    let needed = elements.and_then(|e| e.checked_mul(array.width));
+    let data = needed
+        .and_then(|n| bytes.get(data_start..data_start.checked_add(n)?))
+        .ok_or_else(|| {
+            ParseError::at(
+                FORMAT,
+                format!("byte {data_start}"),
+                format!(
+                    "the header promises shape {:?} of '{descr}' but the file holds only {} data bytes: it is truncated",
+                    array.shape,
+                    bytes.len().saturating_sub(data_start)
+                ),
+            )
+        })?;
+    Ok(Array { data, ..array })
+}
+
+/// Parses only the header: the array (with no data yet) and where its data starts. `bytes`
+/// need hold no more than the header, so a stream can be read without its data in memory.
+pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
     let bad = |at: usize, msg: &str| ParseError::at(FORMAT, format!("byte {at}"), msg.to_string());
     if !bytes.starts_with(MAGIC) || bytes.len() < 10 {
         return Err(bad(0, "expected the magic \\x93NUMPY and a version"));
@@ -116,30 +143,31 @@ pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| bad(start, &format!("cannot read the shape ({shape_text})")))?;
     let data_start = start + header_len;
-    let elements = shape.iter().try_fold(1usize, |a, d| a.checked_mul(*d));
-    let needed = elements.and_then(|e| e.checked_mul(width));
-    let data = needed
-        .and_then(|n| bytes.get(data_start..data_start + n))
-        .ok_or_else(|| {
-            bad(
-                data_start,
-                &format!(
-                    "the header promises shape ({shape_text}) of '{descr}' but the file holds only {} data bytes: it is truncated",
-                    bytes.len().saturating_sub(data_start)
-                ),
-            )
-        })?;
-    Ok(Array {
-        kind,
-        width,
-        big_endian,
-        fortran,
-        shape,
-        data,
-    })
+    Ok((
+        Array {
+            kind,
+            width,
+            big_endian,
+            fortran,
+            shape,
+            data: &[],
+        },
+        data_start,
+    ))
 }
 
 impl Array<'_> {
+    /// The dtype as numpy writes it, e.g. `<f8`, for messages.
+    pub fn describe(&self) -> String {
+        let order = if self.big_endian { '>' } else { '<' };
+        match self.kind {
+            Kind::Int => format!("{order}i{}", self.width),
+            Kind::UInt => format!("{order}u{}", self.width),
+            Kind::Float => format!("{order}f{}", self.width),
+            Kind::Unicode(n) => format!("{order}U{n}"),
+        }
+    }
+
     /// Element `index` (in storage order) as f64; exact for every int up to 2^53 and every float.
     #[inline(always)]
     fn float_at(&self, index: usize) -> f64 {

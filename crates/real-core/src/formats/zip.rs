@@ -10,6 +10,20 @@ pub struct Member {
     pub data: Vec<u8>,
 }
 
+/// One archive member as stored: its name, method and the bytes that hold it.
+pub struct Entry<'a> {
+    /// The member's name, e.g. `tensor.npy`.
+    pub name: String,
+    /// ZIP compression method: 0 stored, 8 deflated.
+    pub method: u16,
+    /// Size once inflated, as the directory declares it.
+    pub size: u64,
+    /// Where the member's stored bytes start in the archive (for error messages).
+    pub offset: usize,
+    /// The member's stored (possibly compressed) bytes.
+    pub raw: &'a [u8],
+}
+
 fn u16_at(b: &[u8], at: usize) -> Option<u16> {
     Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
 }
@@ -28,8 +42,112 @@ fn broken(at: usize, what: &str) -> ParseError {
     )
 }
 
-/// Reads every member listed in the central directory.
+/// Reads every member listed in the central directory, inflated.
 pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ParseError> {
+    entries(bytes)?
+        .into_iter()
+        .map(|entry| {
+            let data = match entry.method {
+                0 => entry.raw.to_vec(),
+                _ => miniz_oxide::inflate::decompress_to_vec(entry.raw).map_err(|_| {
+                    broken(entry.offset, &format!("'{}' does not inflate", entry.name))
+                })?,
+            };
+            if data.len() as u64 != entry.size {
+                return Err(broken(
+                    entry.offset,
+                    &format!(
+                        "'{}' inflates to {} bytes, not {}",
+                        entry.name,
+                        data.len(),
+                        entry.size
+                    ),
+                ));
+            }
+            Ok(Member {
+                name: entry.name,
+                data,
+            })
+        })
+        .collect()
+}
+
+/// Inflates one member piece by piece, handing each piece to `sink`, so that a member far
+/// larger than memory can be read. `progress` hears the fraction of the stored bytes read.
+/// Errors when the member inflates to more or fewer bytes than the directory declares.
+pub fn stream(
+    entry: &Entry<'_>,
+    sink: &mut dyn FnMut(&[u8]) -> Result<(), ParseError>,
+    progress: &mut dyn FnMut(f64),
+) -> Result<(), ParseError> {
+    use miniz_oxide::inflate::stream::{inflate, InflateState};
+    use miniz_oxide::{DataFormat, MZFlush, MZStatus};
+    let too_long = || {
+        broken(
+            entry.offset,
+            &format!(
+                "'{}' inflates past its declared {} bytes",
+                entry.name, entry.size
+            ),
+        )
+    };
+    if entry.method == 0 {
+        if entry.raw.len() as u64 != entry.size {
+            return Err(too_long());
+        }
+        for piece in entry.raw.chunks(PIECE) {
+            sink(piece)?;
+        }
+        progress(1.0);
+        return Ok(());
+    }
+    let mut state = InflateState::new_boxed(DataFormat::Raw);
+    let mut out = vec![0u8; PIECE];
+    let (mut read, mut written) = (0usize, 0u64);
+    let mut reported = 0usize;
+    loop {
+        let step = inflate(&mut state, &entry.raw[read..], &mut out, MZFlush::None);
+        read += step.bytes_consumed;
+        written += step.bytes_written as u64;
+        if written > entry.size {
+            return Err(too_long());
+        }
+        if step.bytes_written > 0 {
+            sink(&out[..step.bytes_written])?;
+        }
+        if read - reported >= 1 << 18 {
+            reported = read;
+            progress(read as f64 / entry.raw.len().max(1) as f64);
+        }
+        match step.status {
+            Ok(MZStatus::StreamEnd) => break,
+            Ok(_) if step.bytes_consumed > 0 || step.bytes_written > 0 => {}
+            _ => {
+                return Err(broken(
+                    entry.offset + read,
+                    &format!("'{}' does not inflate", entry.name),
+                ))
+            }
+        }
+    }
+    if written != entry.size {
+        return Err(broken(
+            entry.offset,
+            &format!(
+                "'{}' inflates to {written} bytes, not {}",
+                entry.name, entry.size
+            ),
+        ));
+    }
+    progress(1.0);
+    Ok(())
+}
+
+/// Bytes inflated at a time when streaming.
+const PIECE: usize = 64 * 1024;
+
+/// Lists every member of the central directory without inflating any.
+pub fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, ParseError> {
     // The end-of-central-directory record sits in the last 64 KiB + 22 bytes.
     let search_from = bytes.len().saturating_sub(65_557);
     let eocd = (search_from..bytes.len().saturating_sub(21))
@@ -100,24 +218,19 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ParseError> {
         let raw = bytes
             .get(start..end)
             .ok_or_else(|| broken(start, &format!("'{name}' is cut short")))?;
-        let data = match method {
-            0 => raw.to_vec(),
-            8 => miniz_oxide::inflate::decompress_to_vec(raw)
-                .map_err(|_| broken(start, &format!("'{name}' does not inflate")))?,
-            m => {
-                return Err(ParseError::new(
-                    FORMAT,
-                    format!("'{name}' uses ZIP compression method {m}; expected stored or deflated (np.savez or np.savez_compressed)"),
-                ))
-            }
-        };
-        if data.len() as u64 != size {
-            return Err(broken(
-                start,
-                &format!("'{name}' inflates to {} bytes, not {size}", data.len()),
+        if method != 0 && method != 8 {
+            return Err(ParseError::new(
+                FORMAT,
+                format!("'{name}' uses ZIP compression method {method}; expected stored or deflated (np.savez or np.savez_compressed)"),
             ));
         }
-        members.push(Member { name, data });
+        members.push(Entry {
+            name,
+            method,
+            size,
+            offset: start,
+            raw,
+        });
     }
     Ok(members)
 }
