@@ -170,6 +170,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                     message,
                 })),
                 WorkerEvent::Unavailable => on_page_too(),
+                WorkerEvent::Evidence(..) => {}
             }
         });
         match started {

@@ -4,6 +4,7 @@
 //! load ends it and starts a fresh one.
 
 use crate::worker_protocol::{self as protocol, Kind};
+use real_core::evidence::EvidenceFile;
 use real_core::{LoadOptions, Predictions};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
@@ -17,6 +18,8 @@ pub enum Event {
     Progress(String, Option<f64>),
     /// Predictions, and the worker's time in milliseconds.
     Done(Predictions, f64),
+    /// A rater file, whether it is byte for byte the published one, and the worker's time.
+    Evidence(EvidenceFile, bool, f64),
     /// A message for the user.
     Failed(String),
     /// No worker could start here; the caller evaluates on the page instead.
@@ -82,8 +85,10 @@ type Listener = Rc<dyn Fn(Event)>;
 
 struct Load {
     id: u32,
-    file: web_sys::File,
+    file: web_sys::Blob,
     options: LoadOptions,
+    /// A rater file rather than predictions.
+    evidence: bool,
     sent: bool,
     on_event: Listener,
 }
@@ -175,7 +180,12 @@ fn send_load(slot: &mut Slot) {
         load.sent = true;
         let _ = slot
             .worker
-            .post_message(&protocol::job(load.id, &load.file, load.options));
+            .post_message(&protocol::job(
+                load.id,
+                &load.file,
+                load.options,
+                load.evidence,
+            ));
     }
 }
 
@@ -218,6 +228,14 @@ fn on_message(serial: u32, message: JsValue) {
                     if let Some(load) = slot.load.take() {
                         recycle = load.file.size() > RECYCLE_ABOVE_BYTES;
                         let event = match kind {
+                            Kind::Done if load.evidence => {
+                                match protocol::evidence_parts(&message) {
+                                    Ok((file, published, ms)) => {
+                                        Event::Evidence(file, published, ms)
+                                    }
+                                    Err(reason) => Event::Failed(reason),
+                                }
+                            }
                             Kind::Done => match protocol::done_parts(&message) {
                                 Ok((predictions, elapsed_ms)) => {
                                     Event::Done(predictions, elapsed_ms)
@@ -291,6 +309,21 @@ impl Job {
         options: LoadOptions,
         on_event: impl Fn(Event) + 'static,
     ) -> Option<Job> {
+        Self::start_any(file.into(), options, false, on_event)
+    }
+
+    /// Gives a rater file (scores.npz or raters.npz) to the worker; answers with
+    /// [`Event::Evidence`].
+    pub fn start_evidence(file: web_sys::Blob, on_event: impl Fn(Event) + 'static) -> Option<Job> {
+        Self::start_any(file, LoadOptions::default(), true, on_event)
+    }
+
+    fn start_any(
+        file: web_sys::Blob,
+        options: LoadOptions,
+        evidence: bool,
+        on_event: impl Fn(Event) + 'static,
+    ) -> Option<Job> {
         if UNAVAILABLE.with(Cell::get) {
             return None;
         }
@@ -307,6 +340,7 @@ impl Job {
                 id,
                 file,
                 options,
+                evidence,
                 sent: false,
                 on_event: Rc::new(on_event),
             });

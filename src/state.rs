@@ -140,6 +140,8 @@ impl Explorer {
                 outcome: outcome
                     .as_ref()
                     .map(|f| f as &dyn Fn(real_core::ImageId) -> Option<Outcome>),
+                contested: None,
+                margin: None,
             };
             Arc::new(cases::select(&data, predictions, &filter, sort, &judges))
         });

@@ -2,7 +2,10 @@
 //! file travels as a `File` (the browser hands it over without copying); predictions come back
 //! as typed arrays whose buffers are transferred, with a small JSON header.
 
-use js_sys::{Array, Float32Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array};
+use js_sys::{
+    Array, Float32Array, Float64Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array,
+};
+use real_core::evidence::EvidenceFile;
 use real_core::parts::{Header, Parts};
 use real_core::{LoadOptions, Predictions};
 use wasm_bindgen::{JsCast, JsValue};
@@ -108,11 +111,15 @@ pub fn data_bytes(message: &JsValue) -> Option<Vec<u8>> {
         .map(|b| b.to_vec())
 }
 
-/// A file to read, with the reading imposed on it.
-pub fn job(id: u32, file: &web_sys::File, options: LoadOptions) -> Object {
+/// A file to read, with the reading imposed on it; `evidence` marks a rater file
+/// (scores.npz or raters.npz) rather than predictions.
+pub fn job(id: u32, file: &web_sys::Blob, options: LoadOptions, evidence: bool) -> Object {
     let message = message(Kind::Job);
     set(&message, "id", &JsValue::from(id));
     set(&message, "file", file);
+    if evidence {
+        set(&message, "evidence", &JsValue::TRUE);
+    }
     if let Some(order) = options.order {
         set(&message, "order", &JsValue::from_str(order.as_str()));
     }
@@ -126,10 +133,15 @@ pub fn job(id: u32, file: &web_sys::File, options: LoadOptions) -> Object {
     message
 }
 
+/// Whether a [`Kind::Job`] message is a rater file.
+pub fn is_evidence(message: &JsValue) -> bool {
+    get(message, "evidence").is_truthy()
+}
+
 /// The file and reading of a [`Kind::Job`] message.
-pub fn job_parts(message: &JsValue) -> Option<(u32, web_sys::File, LoadOptions)> {
+pub fn job_parts(message: &JsValue) -> Option<(u32, web_sys::Blob, LoadOptions)> {
     let id = id_of(message)?;
-    let file = get(message, "file").dyn_into::<web_sys::File>().ok()?;
+    let file = get(message, "file").dyn_into::<web_sys::Blob>().ok()?;
     let options = LoadOptions {
         order: text(message, "order").and_then(|o| o.parse().ok()),
         convention: text(message, "convention").and_then(|c| c.parse().ok()),
@@ -214,6 +226,60 @@ pub fn done_parts(message: &JsValue) -> Result<(Predictions, f64), String> {
     .map_err(|e| e.to_string())?;
     Ok((
         predictions,
+        number(message, "elapsed_ms").unwrap_or_default(),
+    ))
+}
+
+/// A read rater file as a [`Kind::Done`] message with `evidence` set, and its buffers.
+pub fn evidence_done(id: u32, file: &EvidenceFile, published: bool, elapsed_ms: f64) -> (Object, Array) {
+    let message = message(Kind::Done);
+    let transfer = Array::new();
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "evidence", &JsValue::TRUE);
+    set(&message, "published", &JsValue::from_bool(published));
+    set(&message, "elapsed_ms", &JsValue::from_f64(elapsed_ms));
+    let questions = Uint32Array::from(file.packed_questions().as_slice());
+    transfer.push(&questions.buffer());
+    set(&message, "questions", &questions);
+    match file {
+        EvidenceFile::Scores { scores, .. } => {
+            let scores = Float64Array::from(scores.as_slice());
+            transfer.push(&scores.buffer());
+            set(&message, "scores", &scores);
+        }
+        EvidenceFile::Raters { votes, raters, .. } => {
+            let flat: Vec<u8> = votes.iter().flatten().copied().collect();
+            let votes = Uint8Array::from(flat.as_slice());
+            transfer.push(&votes.buffer());
+            set(&message, "votes", &votes);
+            set(&message, "raters", &JsValue::from(*raters as u32));
+        }
+    }
+    (message, transfer)
+}
+
+/// The rater file of an [`evidence_done`] message, whether it is the published file, and the
+/// worker's time in ms.
+pub fn evidence_parts(message: &JsValue) -> Result<(EvidenceFile, bool, f64), String> {
+    let broken = |what: &str| format!("the worker's answer is damaged ({what})");
+    let questions = get(message, "questions")
+        .dyn_into::<Uint32Array>()
+        .map_err(|_| broken("questions"))?
+        .to_vec();
+    let scores = get(message, "scores")
+        .dyn_into::<Float64Array>()
+        .ok()
+        .map(|s| s.to_vec());
+    let votes = get(message, "votes")
+        .dyn_into::<Uint8Array>()
+        .ok()
+        .map(|v| v.to_vec());
+    let raters = number(message, "raters").unwrap_or_default() as usize;
+    let file = EvidenceFile::from_packed(&questions, scores, votes.as_deref(), raters)
+        .map_err(|e| broken(&e))?;
+    Ok((
+        file,
+        get(message, "published").is_truthy(),
         number(message, "elapsed_ms").unwrap_or_default(),
     ))
 }

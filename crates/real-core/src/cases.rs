@@ -44,6 +44,9 @@ pub struct CaseFilter {
     /// The image is one of this pair's images: its original label or its ReaL set holds either
     /// class ([`crate::pairs::involves`]).
     pub pair: Option<(ClassIndex, ClassIndex)>,
+    /// Only images the raters' evidence contests at the view's threshold (needs the
+    /// evidence): a candidate scored within 0.1 of it, or answers holding a yes and a no.
+    pub contested: bool,
 }
 
 impl CaseFilter {
@@ -109,6 +112,9 @@ pub enum CaseSort {
     ConfidenceHigh,
     /// Least confident top-1 first.
     ConfidenceLow,
+    /// Most contested first: the smallest distance between a candidate's score and the
+    /// threshold (needs the raters' evidence; unrated images last).
+    Contested,
 }
 
 impl CaseSort {
@@ -118,6 +124,7 @@ impl CaseSort {
             CaseSort::Image => "image",
             CaseSort::ConfidenceHigh => "confidence",
             CaseSort::ConfidenceLow => "-confidence",
+            CaseSort::Contested => "contested",
         }
     }
 }
@@ -129,6 +136,7 @@ impl FromStr for CaseSort {
             CaseSort::Image,
             CaseSort::ConfidenceHigh,
             CaseSort::ConfidenceLow,
+            CaseSort::Contested,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -147,6 +155,12 @@ pub struct Judges<'a> {
     /// under both, `RealOnly`: under the first only, `OriginalOnly`: under the second only,
     /// `Excluded`: not scored by the first); without it, ReaL against the original label.
     pub outcome: Option<&'a dyn Fn(ImageId) -> Option<Outcome>>,
+    /// Whether the raters' evidence contests an image, for the `contested` filter; without
+    /// it that filter selects nothing.
+    pub contested: Option<&'a dyn Fn(ImageId) -> bool>,
+    /// How near an image's evidence is to the threshold (smaller: more contested), for the
+    /// contested order; `None` for an unrated image.
+    pub margin: Option<&'a dyn Fn(ImageId) -> Option<f32>>,
 }
 
 /// One selected image and, when predictions cover it, its row.
@@ -171,7 +185,9 @@ pub fn select(
     if filter.needs_predictions() && predictions.is_none() {
         return Vec::new();
     }
-    if filter.versus.is_some() && versus.is_none() {
+    if (filter.versus.is_some() && versus.is_none())
+        || (filter.contested && judges.contested.is_none())
+    {
         return Vec::new();
     }
     let mut cases: Vec<Case> = dataset
@@ -185,7 +201,7 @@ pub fn select(
             let judged = match (filter.outcome, judges.outcome) {
                 (Some(wanted), Some(of)) => of(image) == Some(wanted),
                 _ => true,
-            };
+            } && (!filter.contested || judges.contested.is_some_and(|c| c(image)));
             (paired && judged && admits(dataset, predictions, filter, image, row, judges))
                 .then_some(Case { image, row })
         })
@@ -202,6 +218,15 @@ pub fn select(
     let has_scores = predictions.is_some_and(|p| p.scores.is_some());
     match sort {
         CaseSort::Image => {}
+        CaseSort::Contested => {
+            if let Some(margin) = judges.margin {
+                let keys: Vec<f64> = cases
+                    .iter()
+                    .map(|c| margin(c.image).map_or(f64::INFINITY, f64::from))
+                    .collect();
+                cases = crate::order::apply(&cases, &crate::order::by_key(&keys));
+            }
+        }
         _ if !has_scores => {}
         // A stable order keeps image order among equal scores.
         CaseSort::ConfidenceHigh | CaseSort::ConfidenceLow => {

@@ -6,6 +6,7 @@
 
 use crate::cases::{CaseFilter, CaseSort, LabelCount};
 use crate::detect::{ClassConvention, RowOrder};
+use crate::evidence::Threshold;
 use crate::ids::{ClassIndex, ImageId};
 use std::fmt;
 use std::str::FromStr;
@@ -115,6 +116,12 @@ pub struct View {
     pub order: Option<RowOrder>,
     /// A class convention imposed on the file.
     pub classes: Option<ClassConvention>,
+    /// The threshold the ReaL set is rebuilt at from the raters' scores (`t=`; 0.80, the
+    /// published set, is left out of links).
+    pub threshold: Threshold,
+    /// Where the raters' files are fetched from instead of their published location
+    /// (`evidence=`, a folder URL; the page accepts only its own origin or https).
+    pub evidence: Option<String>,
 }
 
 /// A parameter of a link that could not be understood.
@@ -153,6 +160,9 @@ impl fmt::Display for View {
         }
         if filter.original_not_in_real {
             params.push(("changed", "1".into()));
+        }
+        if filter.contested {
+            params.push(("contested", "1".into()));
         }
         if let Some(labels) = filter.labels {
             params.push(("labels", labels.to_string()));
@@ -205,6 +215,12 @@ impl fmt::Display for View {
         if let Some(classes) = self.classes {
             params.push(("classes", classes.as_str().into()));
         }
+        if self.threshold != Threshold::REAL {
+            params.push(("t", self.threshold.to_string()));
+        }
+        if let Some(url) = &self.evidence {
+            params.push(("evidence", url.clone()));
+        }
         for (i, (key, value)) in params.iter().enumerate() {
             write!(
                 f,
@@ -247,6 +263,8 @@ impl View {
             predictions: self.predictions.clone(),
             order: self.order,
             classes: self.classes,
+            threshold: self.threshold,
+            evidence: self.evidence.clone(),
             ..View::default()
         }
     }
@@ -316,6 +334,18 @@ impl View {
                 )
             }
             "changed" => f.original_not_in_real = matches!(value, "1" | "true" | ""),
+            "contested" => f.contested = matches!(value, "1" | "true" | ""),
+            "t" => {
+                self.threshold = value
+                    .parse()
+                    .map_err(|_| "a threshold from 0.50 to 0.99, such as 0.90")?
+            }
+            "evidence" => {
+                if !(value.starts_with("https://") || value.starts_with("http://")) {
+                    return Err("an http(s) URL of a folder holding scores.npz and raters.npz");
+                }
+                self.evidence = Some(value.chars().take(500).collect())
+            }
             "labels" => {
                 f.labels = Some(
                     value
@@ -342,7 +372,7 @@ impl View {
             "sort" => {
                 self.sort = value
                     .parse()
-                    .map_err(|_| "image, confidence or -confidence")?
+                    .map_err(|_| "image, confidence, -confidence or contested")?
             }
             "image" => {
                 self.image = Some(

@@ -27,8 +27,20 @@ fn views() -> Vec<View> {
                 pair: Some((ClassIndex(836), ClassIndex(837))),
                 outcome: Some(Outcome::Excluded),
                 versus: Some(real_core::cases::Versus::BOnly),
+                contested: false,
             },
             sort: CaseSort::ConfidenceLow,
+            ..Default::default()
+        },
+        View {
+            page: Page::Cases,
+            filter: CaseFilter {
+                contested: true,
+                ..Default::default()
+            },
+            sort: CaseSort::Contested,
+            threshold: "0.9".parse().unwrap(),
+            evidence: Some("http://127.0.0.1:8080/evidence/".into()),
             ..Default::default()
         },
         View {
@@ -90,6 +102,24 @@ fn every_view_round_trips() {
         assert_eq!(back, view, "{link}");
     }
     assert_eq!(View::default().to_string(), "");
+}
+
+#[test]
+fn the_threshold_reads_in_hundredths_and_0_80_stays_out_of_links() {
+    let view: View = "?t=0.9&contested=1&sort=contested".parse().unwrap();
+    assert_eq!(view.threshold.to_string(), "0.90");
+    assert!(view.filter.contested);
+    assert_eq!(view.sort, CaseSort::Contested);
+    assert_eq!(view.to_string(), "?contested=1&sort=contested&t=0.90");
+    let real: View = "?t=0.80".parse().unwrap();
+    assert_eq!(real.to_string(), "");
+    for bad in ["?t=0.4", "?t=1", "?t=0.905", "?evidence=file:///etc/"] {
+        let (_, errors) = View::parse_lenient(bad);
+        assert_eq!(errors.len(), 1, "{bad}");
+    }
+    // The threshold and the evidence location follow every link to another page.
+    let on = view.on_page(Page::Leaderboard);
+    assert_eq!(on.threshold, view.threshold);
 }
 
 #[test]

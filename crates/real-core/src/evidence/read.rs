@@ -496,3 +496,50 @@ fn read_votes(
     }
     Ok(votes)
 }
+
+impl EvidenceFile {
+    /// The questions packed one number each, image position × 1024 + label, to send between
+    /// threads as one typed array.
+    pub fn packed_questions(&self) -> Vec<u32> {
+        self.questions()
+            .iter()
+            .map(|q| (q.image.position() as u32) << 10 | u32::from(q.label.0))
+            .collect()
+    }
+
+    /// Rebuilds a file from [`EvidenceFile::packed_questions`] and either its scores or its
+    /// votes (three per question), checking every number.
+    pub fn from_packed(
+        packed: &[u32],
+        scores: Option<Vec<f64>>,
+        votes: Option<&[u8]>,
+        raters: usize,
+    ) -> Result<Self, String> {
+        let questions = packed
+            .iter()
+            .map(|&p| {
+                let image = (p >> 10) as usize;
+                let label = ClassIndex::new(i64::from(p & 1023));
+                match (image < ImageId::COUNT, label) {
+                    (true, Some(label)) => Some(Question {
+                        image: ImageId::from_position(image),
+                        label,
+                    }),
+                    _ => None,
+                }
+            })
+            .collect::<Option<Vec<_>>>()
+            .ok_or("a question out of range")?;
+        match (scores, votes) {
+            (Some(scores), None) if scores.len() == questions.len() => {
+                Ok(EvidenceFile::Scores { questions, scores })
+            }
+            (None, Some(votes)) if votes.len() == 3 * questions.len() => Ok(EvidenceFile::Raters {
+                questions,
+                votes: votes.chunks_exact(3).map(|v| [v[0], v[1], v[2]]).collect(),
+                raters,
+            }),
+            _ => Err("scores or votes that do not match the questions".into()),
+        }
+    }
+}
