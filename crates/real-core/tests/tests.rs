@@ -11,5 +11,6 @@ mod labels;
 mod metrics;
 mod parts;
 mod published;
+mod relabel;
 mod util;
 mod view;
