@@ -3,8 +3,8 @@
 use real_core::{ClassConvention, RowOrder};
 
 pub const USAGE: &str = "\
-usage: real-eval [--json] [--per-class] [--labels LABELS]... [--compare]
-                 [--order ORDER] [--classes CONVENTION] FILE...
+usage: real-eval [--json] [--per-class] [--labels LABELS]... [--relabelings FILE]...
+                 [--compare] [--order ORDER] [--classes CONVENTION] FILE...
        real-eval --summary [--json]
 
 Prints ReaL and original top-1/top-5 accuracy of ImageNet validation predictions.
@@ -16,6 +16,10 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   --labels LABELS      also score under this label file (repeatable): a real.json-layout
                        list of lists, JSON keyed by file name, 'file label...' lines, or one
                        label per image in any predictions layout; 0-based sorted-wnid classes
+  --relabelings FILE   a published relabeling (repeatable): cleanlab's imagenet_mturk.json adds
+                       the label set 'crowd' (original labels, crowd-corrected); an
+                       imagenet-mistakes file (vit3b_mistakes.json, greedy_soups_mistakes.json)
+                       adds, with --json, how each file fares on that model's mistakes
   --compare            compare every later FILE with the first (top-1, paired: difference
                        with its 95% interval and the exact McNemar p) under every label set
   --order ORDER        rows are in this order: filename or imagefolder (default: detected)
@@ -25,7 +29,8 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   -h, --help           this text
 
 Exit status: 0 when every file was evaluated, 2 when any could not be read (the others are
-still evaluated; a label file that cannot be read stops everything), 1 on other errors.";
+still evaluated; a label or relabeling file that cannot be read stops everything), 1 on other
+errors.";
 
 /// What the user asked for.
 #[derive(Debug, Default)]
@@ -33,6 +38,8 @@ pub struct Args {
     pub files: Vec<String>,
     /// Label files, in the order given.
     pub labels: Vec<String>,
+    /// Published relabeling files (crowd votes, mistakes), in the order given.
+    pub relabelings: Vec<String>,
     pub json: bool,
     pub compare: bool,
     pub per_class: bool,
@@ -52,6 +59,7 @@ impl Args {
                 "--per-class" => args.per_class = true,
                 "--compare" => args.compare = true,
                 "--labels" => args.labels.push(value("--labels")?),
+                "--relabelings" => args.relabelings.push(value("--relabelings")?),
                 "--summary" => args.summary = true,
                 "-h" | "--help" => args.help = true,
                 "--order" => args.order = Some(value("--order")?.parse()?),
