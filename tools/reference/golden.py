@@ -3,7 +3,9 @@
 the expected figures with reference.py (numpy), runs real-eval --json on all files and
 compares. Then writes two label files and three models, runs real-eval --json --labels …
 --compare, and checks every label-set figure and every paired comparison against numpy and
-exact integer arithmetic (label_checks below). Ends with 'N passed, M failed'; exits 1 on any
+exact integer arithmetic (label_checks below). Then writes a cleanlab crowd-votes file and an
+imagenet-mistakes file in their published layouts and checks the crowd-corrected label set and
+the mistakes figures of two models against numpy (relabel_checks below). Ends with 'N passed, M failed'; exits 1 on any
 failure.
 
   golden.py REAL_EVAL_BINARY [WORK_DIR]
@@ -190,6 +192,7 @@ def main():
     label_checks(t, binary, work, top5, check)
     model_a = os.path.join(work, "labels", "model_a.npy")
     evidence_checks(t, binary, work, model_a, np.arange(n), top5.astype(np.int64), label_figures, check)
+    relabel_checks(t, binary, work, top5, check)
     # The browser test checks the page against the same reference figures.
     expected = {}
     for path, order, convention, images, top, rows in cases:
@@ -484,6 +487,146 @@ def label_checks(t, binary, work, top5, check):
     # The data must exercise both a moderate p and one far below what a float can hold.
     check("compare: a moderate p is among the comparisons", any(-3 < v < 0 for v in p_values), p_values)
     check("compare: a p below 1e-308 is among the comparisons", any(v < -308 for v in p_values), p_values)
+
+
+# --- Published relabelings -----------------------------------------------------------------
+
+# Every spelling of each category the published files use, and others a tolerant reader takes.
+CATEGORY_SPELLINGS = {
+    "fine-grained": ["Fine-grained error", "fine-grained"],
+    "fine-grained-oov": ["Fine-grained error with OOV", "Fine-grained with OOV"],
+    "fine-grained-multilabel": ["Fine-grained with Multilabel Options"],
+    "spurious-correlation": ["Spurious Correlation", "spurious correlations"],
+    "non-prototypical": ["Non-prototypical", "NON-PROTOTYPICAL"],
+}
+SEVERITIES = ["minor", "borderline", "major"]
+
+
+def crowd_sets(t, images, given, guessed, votes):
+    """The original labels, corrected where 3 of the 5 workers agree: the guessed label alone,
+    both labels, or none. votes: (m, 4) given, guessed, neither, both."""
+    sets = np.zeros((t.n, 1000), dtype=bool)
+    sets[np.arange(t.n), t.original] = True
+    g, q, ne, b = votes.T
+    for col in (g, q, ne, b):
+        assert ((col >= 3).astype(int) <= 1).all()
+    rows = images[q >= 3]
+    sets[rows] = False
+    sets[rows, guessed[q >= 3]] = True
+    rows = images[b >= 3]
+    sets[rows, guessed[b >= 3]] = True
+    sets[images[ne >= 3]] = False
+    return sets
+
+
+def relabel_checks(t, binary, work, top5, check):
+    rng = np.random.default_rng(2022)
+    n = t.n
+    folder = os.path.join(work, "relabel")
+    os.makedirs(folder, exist_ok=True)
+
+    # cleanlab's layout: a list of records whose id is the 1-based file number.
+    images = rng.choice(n, 3000, replace=False)
+    given = t.original[images]
+    guessed = (given + rng.integers(1, 1000, len(images))) % 1000
+    votes = rng.multinomial(5, [0.35, 0.3, 0.15, 0.2], size=len(images))  # given, guessed, neither, both
+    records = [{
+        "id": int(i + 1),
+        "url": f"https://labelerrors.com//static/imagenet/val/{t.wnids[g]}/{name(i)}",
+        "given_original_label": int(g), "given_original_label_name": t.lemmas[g].split(",")[0],
+        "our_guessed_label": int(q), "our_guessed_label_name": t.lemmas[q].split(",")[0],
+        "mturk": {"given": int(v[0]), "guessed": int(v[1]), "neither": int(v[2]), "both": int(v[3])},
+    } for i, g, q, v in zip(images, given, guessed, votes)]
+    mturk_path = os.path.join(folder, "imagenet_mturk.json")
+    with open(mturk_path, "w") as f:
+        json.dump(records, f, indent=2)
+    crowd = crowd_sets(t, images, given, guessed, votes)
+    everything = np.ones(n, dtype=bool)
+    check("crowd: the votes reach every threshold",
+          all(((votes[:, j] == 3).any() and (votes[:, j] == 2).any()) for j in range(4)))
+
+    # imagenet-mistakes' layout: an object keyed by file name. Half the predictions are the
+    # golden model's own top-1, so that "same prediction" counts something.
+    m_images = rng.choice(n, 600, replace=False)
+    prediction = rng.integers(0, 1000, len(m_images))
+    own = rng.random(len(m_images)) < 0.5
+    prediction[own] = top5[m_images[own], 0]
+    keys = list(CATEGORY_SPELLINGS)
+    category = rng.integers(0, len(keys), len(m_images))
+    severity = rng.integers(0, 3, len(m_images))
+    entries = {}
+    for i, p, c, s in zip(m_images, prediction, category, severity):
+        spelling = CATEGORY_SPELLINGS[keys[c]][rng.integers(0, len(CATEGORY_SPELLINGS[keys[c]]))]
+        sev = SEVERITIES[s]
+        sev = [sev, sev.capitalize(), sev.upper()][rng.integers(0, 3)]
+        entries[name(i)] = {"top_prediction": int(p), "failure category": spelling, "failure severity": sev}
+    mistakes_path = os.path.join(folder, "vit3b_mistakes.json")
+    with open(mistakes_path, "w") as f:
+        json.dump(entries, f)
+
+    # Model A: the golden model's top-5 for every image; model B: its top-1 for 30,000 images.
+    a_path = os.path.join(folder, "model_a.npy")
+    write_npy(a_path, top5.astype(np.int16))
+    b_images = rng.choice(n, 30000, replace=False)
+    b_path = os.path.join(folder, "model_b.txt")
+    with open(b_path, "w") as f:
+        for i in b_images:
+            f.write(f"{name(i)} {top5[i, 0]}\n")
+    models = [(a_path, np.arange(n), top5), (b_path, b_images, top5[b_images, :1])]
+
+    proc = subprocess.run([binary, "--json", "--relabelings", mturk_path, "--relabelings", mistakes_path]
+                          + [m[0] for m in models], capture_output=True, text=True)
+    check("relabelings: exit 0, nothing on stderr", proc.returncode == 0 and not proc.stderr,
+          f"exit {proc.returncode}: {proc.stderr}")
+    lines = [json.loads(l) for l in proc.stdout.splitlines()]
+    check("relabelings: a line per file", [l.get("file") for l in lines] == [m[0] for m in models])
+    for (path, m_rows, top), obj in zip(models, lines):
+        base = os.path.basename(path)
+        got = obj.get("label_sets", {})
+        check(f"{base} crowd label set after the built-in ones", list(got) == ["original", "real", "crowd"], list(got))
+        want, _, _ = label_figures(crowd, everything, m_rows, top)
+        g = got.get("crowd", {})
+        for field, w in want.items():
+            v = g.get(field, "absent")
+            if field in ("scored", "excluded", "missing", "top1_correct", "top5_correct"):
+                ok = v == w and (v is None or type(v) is int)
+            else:
+                ok = v != "absent" and (v is None and w is None or v is not None and w is not None and (
+                    abs(v["low"] - w[0]) <= TOL and abs(v["high"] - w[1]) <= TOL if isinstance(w, list) else abs(v - w) <= TOL))
+            check(f"{base} crowd {field}", ok, f"{v} != {w}")
+
+        # The mistakes figures: per category and per severity, over the model's top-1.
+        top1 = np.full(n, -1)
+        top1[m_rows] = top[:, 0]
+        has = np.zeros(n, dtype=bool)
+        has[m_rows] = True
+
+        def counts(mask):
+            rows = m_images[mask]
+            p = has[rows]
+            t1 = top1[rows]
+            return {
+                "images": int(mask.sum()),
+                "predicted": int(p.sum()),
+                "original_correct": int((p & (t1 == t.original[rows])).sum()),
+                "real_scored": int((p & t.scored[rows]).sum()),
+                "real_correct": int((p & (t1 >= 0) & t.real[rows, np.maximum(t1, 0)]).sum()),
+                "same_prediction": int((p & (t1 == prediction[mask])).sum()),
+            }
+
+        sections = obj.get("mistakes", [])
+        check(f"{base} one mistakes section", len(sections) == 1, sections)
+        got_m = sections[0] if sections else {}
+        check(f"{base} mistakes file and model", got_m.get("file") == mistakes_path and got_m.get("model") == "ViT-3B",
+              (got_m.get("file"), got_m.get("model")))
+        check(f"{base} mistakes all", got_m.get("all") == counts(np.ones(len(m_images), dtype=bool)),
+              f"{got_m.get('all')} != {counts(np.ones(len(m_images), dtype=bool))}")
+        want_cat = {k: counts(category == j) for j, k in enumerate(keys)}
+        check(f"{base} mistakes by_category", got_m.get("by_category") == want_cat, f"{got_m.get('by_category')} != {want_cat}")
+        check(f"{base} mistakes by_category in order", list(got_m.get("by_category", {})) == keys)
+        want_sev = {k: counts(severity == j) for j, k in enumerate(SEVERITIES)}
+        check(f"{base} mistakes by_severity", got_m.get("by_severity") == want_sev, f"{got_m.get('by_severity')} != {want_sev}")
+    check("mistakes: same prediction counted", lines and lines[0]["mistakes"][0]["all"]["same_prediction"] > 0)
 
 
 if __name__ == "__main__":

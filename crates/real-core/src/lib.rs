@@ -4,6 +4,8 @@
 //! reads every common predictions format into validated [`Predictions`], detects row order and
 //! class convention when a file does not say, and computes ReaL and original metrics. It also
 //! reads timm's published results, to place a model among them.
+//! It reads other published relabelings too (cleanlab's crowd votes, the remaining mistakes of
+//! two strong models).
 //! It has no web dependencies: the page and the `real-eval` command are thin callers.
 
 pub mod cases;
@@ -23,6 +25,7 @@ pub mod pairs;
 pub mod parts;
 pub mod predictions;
 pub mod published;
+pub mod relabel;
 pub mod scores;
 pub mod view;
 

@@ -12,5 +12,6 @@ mod labels;
 mod metrics;
 mod parts;
 mod published;
+mod relabel;
 mod util;
 mod view;

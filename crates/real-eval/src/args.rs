@@ -4,8 +4,8 @@ use real_core::evidence::Threshold;
 use real_core::{ClassConvention, RowOrder};
 
 pub const USAGE: &str = "\
-usage: real-eval [--json] [--per-class] [--labels LABELS]... [--compare]
-                 [--scores SCORES [--real-threshold T]... [--raters RATERS]
+usage: real-eval [--json] [--per-class] [--labels LABELS]... [--relabelings FILE]...
+                 [--compare] [--scores SCORES [--real-threshold T]... [--raters RATERS]
                  [--evidence-csv OUT]] [--order ORDER] [--classes CONVENTION] FILE...
        real-eval --summary [--json]
 
@@ -26,6 +26,10 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   --raters RATERS      the raters' raters.npz, whose answers go with --evidence-csv
   --evidence-csv OUT   write every rated candidate to OUT: file,label,score,no,maybe,yes
                        (votes empty without --raters)
+  --relabelings FILE   a published relabeling (repeatable): cleanlab's imagenet_mturk.json adds
+                       the label set 'crowd' (original labels, crowd-corrected); an
+                       imagenet-mistakes file (vit3b_mistakes.json, greedy_soups_mistakes.json)
+                       adds, with --json, how each file fares on that model's mistakes
   --compare            compare every later FILE with the first (top-1, paired: difference
                        with its 95% interval and the exact McNemar p) under every label set
   --order ORDER        rows are in this order: filename or imagefolder (default: detected)
@@ -35,7 +39,8 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   -h, --help           this text
 
 Exit status: 0 when every file was evaluated, 2 when any could not be read (the others are
-still evaluated; a label file that cannot be read stops everything), 1 on other errors.";
+still evaluated; a label or relabeling file that cannot be read stops everything), 1 on other
+errors.";
 
 /// What the user asked for.
 #[derive(Debug, Default)]
@@ -43,6 +48,8 @@ pub struct Args {
     pub files: Vec<String>,
     /// Label files, in the order given.
     pub labels: Vec<String>,
+    /// Published relabeling files (crowd votes, mistakes), in the order given.
+    pub relabelings: Vec<String>,
     pub json: bool,
     pub compare: bool,
     pub per_class: bool,
@@ -70,6 +77,7 @@ impl Args {
                 "--per-class" => args.per_class = true,
                 "--compare" => args.compare = true,
                 "--labels" => args.labels.push(value("--labels")?),
+                "--relabelings" => args.relabelings.push(value("--relabelings")?),
                 "--summary" => args.summary = true,
                 "--scores" => args.scores = Some(value("--scores")?),
                 "--raters" => args.raters = Some(value("--raters")?),

@@ -7,6 +7,7 @@ mod output;
 
 use args::Args;
 use real_core::labels::{self, LabelSet};
+use real_core::relabel::{self, Mistakes, Relabeling};
 use real_core::scores::{paired, Ranks, Score};
 use real_core::{Dataset, LoadOptions};
 use std::io::Write;
@@ -67,6 +68,9 @@ fn main() -> ExitCode {
     let Some(mut label_sets) = label_sets(&dataset, &args.labels) else {
         return ExitCode::from(2);
     };
+    let Some(mistakes) = relabelings(&dataset, &args.relabelings, &mut label_sets) else {
+        return ExitCode::from(2);
+    };
     if let Some(evidence) = &evidence {
         // After the built-in sets, before the files: real@T keys cannot collide with a
         // file's stem made unique, as a stem never holds '@' followed by a threshold alone.
@@ -112,6 +116,10 @@ fn main() -> ExitCode {
             .zip(&ranks)
             .map(|(set, ranks)| Score::compute(&dataset, set, ranks))
             .collect();
+        let fares: Vec<output::MistakesRow> = mistakes
+            .iter()
+            .map(|(source, m)| output::MistakesRow::new(source, m, &dataset, &predictions))
+            .collect();
         if args.json {
             let line = output::json_line(
                 file,
@@ -119,6 +127,7 @@ fn main() -> ExitCode {
                 &predictions,
                 &report,
                 &scores,
+                &fares,
                 args.per_class,
             );
             // Stream each result so a pipeline sees it at once.
@@ -126,7 +135,13 @@ fn main() -> ExitCode {
                 return ExitCode::from(1);
             }
         } else {
-            rows.push(output::Row::new(file, &predictions, &report, &scores));
+            rows.push(output::Row::new(
+                file,
+                &predictions,
+                &report,
+                &scores,
+                fares,
+            ));
         }
         if args.compare {
             match &reference {
@@ -196,4 +211,38 @@ fn label_sets(dataset: &Dataset, files: &[String]) -> Option<Vec<LabelSet>> {
         }
     }
     ok.then_some(sets)
+}
+
+/// Reads the published relabelings: cleanlab's crowd votes add their label set (under a key
+/// unique among `sets`), mistakes files are returned with their names. Prints warnings once;
+/// prints one line per file that cannot be read and returns `None`.
+fn relabelings(
+    dataset: &Dataset,
+    files: &[String],
+    sets: &mut Vec<LabelSet>,
+) -> Option<Vec<(String, Mistakes)>> {
+    let mut mistakes = Vec::new();
+    let mut ok = true;
+    for file in files {
+        let read = input::open(file)
+            .map_err(|e| format!("cannot read the file: {e}"))
+            .and_then(|bytes| relabel::read(file, &bytes).map_err(|e| e.to_string()));
+        match read {
+            Ok(Relabeling::Crowd(mturk)) => {
+                let mut set = relabel::crowd_label_set(dataset, &mturk);
+                set.key =
+                    labels::unique_key(relabel::mturk::CROWD, sets.iter().map(|s| s.key.as_str()));
+                for warning in &set.warnings {
+                    eprintln!("real-eval: {file}: warning: {warning}");
+                }
+                sets.push(set);
+            }
+            Ok(Relabeling::Mistakes(m)) => mistakes.push((file.clone(), m)),
+            Err(message) => {
+                ok = false;
+                eprintln!("real-eval: {file}: {message}");
+            }
+        }
+    }
+    ok.then_some(mistakes)
 }

@@ -3,6 +3,7 @@
 use real_core::compare::{format_p, Comparison};
 use real_core::interval::Interval;
 use real_core::metrics::{Accuracy, FourWaySplit, Report};
+use real_core::relabel::{FareCounts, Mistakes, MistakesFare};
 use real_core::{Dataset, DatasetFacts, LabelSet, Predictions, Score};
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -24,6 +25,7 @@ pub fn json_line(
     p: &Predictions,
     r: &Report,
     scores: &[Score],
+    mistakes: &[MistakesRow],
     per_class: bool,
 ) -> String {
     let mut object = json!({
@@ -73,8 +75,64 @@ pub fn json_line(
     serde_json::to_string(&Line {
         fields: &fields,
         label_sets: LabelSets(scores),
+        mistakes,
     })
     .unwrap_or_default()
+}
+
+/// How one predictions file fares on one mistakes file's images.
+pub struct MistakesRow {
+    /// The mistakes file, as given.
+    file: String,
+    /// The model whose mistakes they are, for people.
+    model: String,
+    fare: MistakesFare,
+}
+
+impl MistakesRow {
+    /// The figures of `predictions` on the images of `mistakes` (read from `file`).
+    pub fn new(
+        file: &str,
+        mistakes: &Mistakes,
+        dataset: &Dataset,
+        predictions: &Predictions,
+    ) -> Self {
+        Self {
+            file: file.to_string(),
+            model: mistakes.model.display_name().to_string(),
+            fare: mistakes.fare(dataset, predictions),
+        }
+    }
+}
+
+impl Serialize for MistakesRow {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        /// Groups keyed by category or severity key, in their fixed order.
+        struct Groups<'a>(Vec<(&'static str, &'a FareCounts)>);
+        impl Serialize for Groups<'_> {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let mut map = serializer.serialize_map(Some(self.0.len()))?;
+                for (key, counts) in &self.0 {
+                    map.serialize_entry(key, counts)?;
+                }
+                map.end()
+            }
+        }
+        let f = &self.fare;
+        let mut map = serializer.serialize_map(Some(5))?;
+        map.serialize_entry("file", &self.file)?;
+        map.serialize_entry("model", &self.model)?;
+        map.serialize_entry("all", &f.all)?;
+        map.serialize_entry(
+            "by_category",
+            &Groups(f.by_category.iter().map(|(c, n)| (c.key(), n)).collect()),
+        )?;
+        map.serialize_entry(
+            "by_severity",
+            &Groups(f.by_severity.iter().map(|(s, n)| (s.key(), n)).collect()),
+        )?;
+        map.end()
+    }
 }
 
 /// A file's JSON object with `label_sets` last. Written through a serializer rather than a
@@ -83,15 +141,21 @@ pub fn json_line(
 struct Line<'a> {
     fields: &'a Map<String, Value>,
     label_sets: LabelSets<'a>,
+    /// One entry per mistakes file; the key is left out when none was given.
+    mistakes: &'a [MistakesRow],
 }
 
 impl Serialize for Line<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.fields.len() + 1))?;
+        let extra = 1 + usize::from(!self.mistakes.is_empty());
+        let mut map = serializer.serialize_map(Some(self.fields.len() + extra))?;
         for (key, value) in self.fields {
             map.serialize_entry(key, value)?;
         }
         map.serialize_entry("label_sets", &self.label_sets)?;
+        if !self.mistakes.is_empty() {
+            map.serialize_entry("mistakes", self.mistakes)?;
+        }
         map.end()
     }
 }
@@ -165,12 +229,20 @@ pub struct Row {
     split: FourWaySplit,
     /// Top-1 and missing images under each loaded label file, in order.
     label_files: Vec<(Option<Accuracy>, usize)>,
+    /// How the file fares on each mistakes file's images.
+    mistakes: Vec<MistakesRow>,
     warnings: Vec<String>,
 }
 
 impl Row {
     /// The table's figures of one file; `scores` under every label set, built-in ones first.
-    pub fn new(file: &str, p: &Predictions, r: &Report, scores: &[Score]) -> Self {
+    pub fn new(
+        file: &str,
+        p: &Predictions,
+        r: &Report,
+        scores: &[Score],
+        mistakes: Vec<MistakesRow>,
+    ) -> Self {
         Self {
             file: file.to_string(),
             format: p.format.clone(),
@@ -190,6 +262,7 @@ impl Row {
                 .skip(BUILT_IN)
                 .map(|s| (s.top(1).copied(), s.missing))
                 .collect(),
+            mistakes,
             warnings: p.warnings.clone(),
         }
     }
@@ -281,6 +354,14 @@ pub fn table(rows: &[Row], label_sets: &[LabelSet]) -> String {
             "  top-1 on {} scored images ({} excluded): both {}, ReaL only {}, original only {}, neither {}",
             r.scored, r.excluded, r.split.both, r.split.real_only, r.split.original_only, r.split.neither
         );
+        for m in &r.mistakes {
+            let a = &m.fare.all;
+            let _ = writeln!(
+                s,
+                "  on {}'s {} mistakes ({}): {} predicted, right under original {}, under ReaL {}/{}, same prediction {}",
+                m.model, a.images, m.file, a.predicted, a.original_correct, a.real_correct, a.real_scored, a.same_prediction
+            );
+        }
     }
     for r in rows {
         for w in &r.warnings {

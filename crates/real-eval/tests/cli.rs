@@ -442,3 +442,140 @@ fn compare_needs_two_readable_files() {
         "the readable file is still evaluated"
     );
 }
+
+/// A cleanlab crowd-votes file in its published layout over images 1, 2 and 7, and an
+/// imagenet-mistakes file over images 3, 8 and 100.
+fn relabeling_files(dir: &std::path::Path) -> (String, String) {
+    let record = |id: u32, given: u16, guessed: u16, votes: [u8; 4]| {
+        serde_json::json!({
+            "id": id,
+            "url": format!("https://labelerrors.com//static/imagenet/val/n0/ILSVRC2012_val_{id:08}.JPEG"),
+            "given_original_label": given,
+            "our_guessed_label": guessed,
+            "mturk": {"given": votes[0], "guessed": votes[1], "neither": votes[2], "both": votes[3]},
+        })
+    };
+    let mturk = serde_json::json!([
+        // Guessed 3: image 1 becomes 66 (the fixtures predict 65).
+        record(1, 65, 66, [1, 3, 1, 0]),
+        // Neither 4: image 2 is left out.
+        record(2, 970, 971, [1, 0, 4, 0]),
+        // Both 3: image 7 is 334 or 344 (the fixtures predict 344).
+        record(7, 334, 344, [1, 1, 0, 3]),
+    ]);
+    let mturk_path = dir.join("imagenet_mturk.json");
+    std::fs::write(&mturk_path, mturk.to_string()).unwrap();
+    let mistakes = serde_json::json!({
+        "ILSVRC2012_val_00000003.JPEG": {"top_prediction": 230, "failure category": "Fine-grained with OOV", "failure severity": "minor"},
+        "ILSVRC2012_val_00000008.JPEG": {"top_prediction": 425, "failure category": "Spurious Correlation", "failure severity": "Major"},
+        "ILSVRC2012_val_00000100.JPEG": {"top_prediction": 1, "failure category": "Non-prototypical", "failure severity": "Borderline"},
+    });
+    let mistakes_path = dir.join("vit3b_mistakes.json");
+    std::fs::write(&mistakes_path, mistakes.to_string()).unwrap();
+    (
+        mturk_path.to_string_lossy().into_owned(),
+        mistakes_path.to_string_lossy().into_owned(),
+    )
+}
+
+#[test]
+fn relabelings_add_the_crowd_label_set_and_a_mistakes_section() {
+    let dir = scratch("relabelings");
+    let (mturk, mistakes) = relabeling_files(&dir);
+    let out = run(&[
+        "--json",
+        "--relabelings",
+        &mturk,
+        "--relabelings",
+        &mistakes,
+        &fixture("top1.json"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+    // The crowd label set comes after the built-in ones, and the mistakes after label_sets.
+    let raw = text(&out.stdout);
+    let at = |key: &str| raw.find(&format!("\"{key}\":")).unwrap();
+    assert!(
+        at("original") < at("real") && at("real") < at("crowd") && at("crowd") < at("mistakes")
+    );
+    let lines = json_lines(&out);
+    let line = &lines[0];
+    assert_eq!(line["label_sets"].as_object().unwrap().len(), 3);
+    let crowd = &line["label_sets"]["crowd"];
+    assert_eq!(
+        counts(crowd, &["scored", "excluded", "missing", "top1_correct"]),
+        [7, 1, 49_992, 5]
+    );
+    let sections = line["mistakes"].as_array().unwrap();
+    assert_eq!(sections.len(), 1);
+    let section = &sections[0];
+    assert_eq!(section["file"], mistakes.as_str());
+    assert_eq!(section["model"], "ViT-3B");
+    let fields = ["images", "predicted", "original_correct", "same_prediction"];
+    assert_eq!(counts(&section["all"], &fields), [3, 2, 1, 2]);
+    let categories = [
+        "fine-grained",
+        "fine-grained-oov",
+        "fine-grained-multilabel",
+        "spurious-correlation",
+        "non-prototypical",
+    ];
+    let positions: Vec<usize> = categories.iter().map(|c| at(c)).collect();
+    assert!(
+        positions.windows(2).all(|w| w[0] < w[1]),
+        "categories in order"
+    );
+    assert_eq!(section["by_category"].as_object().unwrap().len(), 5);
+    assert_eq!(
+        counts(&section["by_category"]["fine-grained-oov"], &fields),
+        [1, 1, 1, 1]
+    );
+    assert_eq!(
+        counts(&section["by_severity"]["borderline"], &fields),
+        [1, 0, 0, 0]
+    );
+    assert_eq!(
+        counts(&section["by_severity"]["major"], &fields),
+        [1, 1, 0, 1]
+    );
+
+    // The table gains the crowd column and, for one file, a line on the mistakes.
+    let out = run(&[
+        "--relabelings",
+        &mturk,
+        "--relabelings",
+        &mistakes,
+        &fixture("top1.json"),
+    ]);
+    let table = text(&out.stdout);
+    assert!(
+        table.lines().next().unwrap().ends_with("crowd@1"),
+        "{table}"
+    );
+    assert!(table.contains("crowd top-1    71.43% = 5/7"), "{table}");
+    assert!(table.contains("on ViT-3B's 3 mistakes"), "{table}");
+}
+
+#[test]
+fn a_bad_relabeling_file_exits_2_with_one_line_and_nothing_evaluated() {
+    let dir = scratch("bad-relabelings");
+    let bad = dir.join("imagenet_mturk.json");
+    std::fs::write(
+        &bad,
+        r#"[{"id": 0, "given_original_label": 1, "our_guessed_label": 2, "mturk": {}}]"#,
+    )
+    .unwrap();
+    let bad = bad.to_str().unwrap();
+    let out = run(&["--json", "--relabelings", bad, &fixture("top1.json")]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with(&format!(
+            "real-eval: {bad}: cleanlab MTurk JSON file, entry 1"
+        )),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty(), "nothing is evaluated");
+}

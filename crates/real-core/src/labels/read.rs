@@ -174,7 +174,7 @@ fn json(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
 }
 
 /// An object's entries in file order, names repeated as often as the file repeats them.
-struct KeyedEntries(Vec<(String, Value)>);
+pub(crate) struct KeyedEntries(pub(crate) Vec<(String, Value)>);
 
 impl<'de> serde::Deserialize<'de> for KeyedEntries {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -235,7 +235,7 @@ fn keyed(entries: &[(String, Value)]) -> Result<(Sets, String, bool), ParseError
 
 /// A validation image named by a file name and nothing else: an optional folder path, the
 /// stem, an optional extension; no control characters and nothing after the name.
-fn strict_image(name: &str) -> Option<ImageId> {
+pub(crate) fn strict_image(name: &str) -> Option<ImageId> {
     if name.chars().any(char::is_control) {
         return None;
     }
@@ -250,7 +250,7 @@ fn strict_image(name: &str) -> Option<ImageId> {
 }
 
 /// A count with thousands separators, for messages: `50000 → "50,000"`.
-fn thousands(n: usize) -> String {
+pub(crate) fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
@@ -556,7 +556,7 @@ fn numbering_warning(set: &LabelSet, dataset: &Dataset) -> Option<String> {
 }
 
 /// At most 40 characters of user text, for messages.
-fn short(text: &str) -> String {
+pub(crate) fn short(text: &str) -> String {
     let cut: String = text.chars().take(40).collect();
     let cut: String = cut
         .chars()
