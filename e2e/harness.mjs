@@ -12,6 +12,9 @@ export const golden = process.env.GOLDEN_DIR ?? path.join(root, 'target', 'golde
 export const artifacts = path.join(root, 'e2e', 'artifacts');
 /** The sub-path the page is also served under, as on a static host. */
 export const SUB = '/some/sub/path/';
+/** The published rater files (absent on a fresh clone without ../shared) and synthetic ones. */
+export const publishedEvidence = path.resolve(root, '..', 'shared', 'data', 'reassessed-imagenet');
+export const syntheticEvidence = path.join(root, 'crates', 'real-core', 'tests', 'fixtures', 'evidence');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.npy': 'application/octet-stream', '.csv': 'text/csv' };
 
 export const ctx = { server: null, browser: null, base: null, expected: null };
@@ -29,6 +32,16 @@ export function setUp() {
           res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(await readFile(path.join(golden, path.basename(pathname))));
         } catch { res.writeHead(404).end(); }
         return;
+      }
+      // Rater files served from the page's own origin for ?evidence= links; no test reaches
+      // the internet.
+      for (const [prefix, folder] of [['/evidence/published/', publishedEvidence], ['/evidence/synthetic/', syntheticEvidence]]) {
+        if (pathname.startsWith(prefix)) {
+          try {
+            res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(await readFile(path.join(folder, path.basename(pathname))));
+          } catch { res.writeHead(404).end(); }
+          return;
+        }
       }
       if (pathname.startsWith(SUB)) pathname = '/' + pathname.slice(SUB.length);
       const file = pathname === '/' ? path.join(dist, 'index.html') : path.join(dist, pathname);

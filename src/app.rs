@@ -4,9 +4,9 @@ use crate::evaluator::{Event as WorkerEvent, Job};
 use crate::load::{self, Evaluation, LoadError};
 use crate::state::{Explorer, Progress};
 use crate::ui::{
-    CasesPage, ComparePage, DatasetFactsPanel, DropZone, ImagePage, ImageSourcePanel, LabelOffer,
-    LabelSetsPanel, LeaderboardPage, MissingModels, NavBar, Notices, PairsPage, PublishedMap,
-    ResultsPanel, UserModelPoint, Workspace,
+    CasesPage, ComparePage, DatasetFactsPanel, DropZone, EvidencePanel, ImagePage,
+    ImageSourcePanel, LabelOffer, LabelSetsPanel, LeaderboardPage, MissingModels, NavBar, Notices,
+    PairsPage, PublishedMap, ResultsPanel, ThresholdControl, UserModelPoint, Workspace,
 };
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -52,6 +52,18 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
     explorer.listen_to_history();
     // What earlier visits loaded comes back first.
     crate::keep::restore(explorer);
+    crate::evidence::restore(explorer);
+    // The hub's ReaL follows the view's threshold once there is evidence to rebuild it from.
+    let has_evidence = Memo::new(move |_| explorer.hub.with(|h| h.evidence.is_some()));
+    Effect::new(move |_| {
+        let t = explorer.view.with(|v| v.threshold);
+        if has_evidence.get() && explorer.hub.with_untracked(|h| h.threshold != t) {
+            let data = explorer.data();
+            explorer.hub.update(|h| {
+                h.set_threshold(&data, t);
+            });
+        }
+    });
 
     // Each model's file, to re-read it with another reading; and the load under way.
     let files = StoredValue::new_local(Vec::<(u32, web_sys::File)>::new());
@@ -278,6 +290,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                     <ImageSourcePanel />
                     <Workspace />
                     <ResultsPanel evaluation=explorer.evaluation on_reread=on_reread />
+                    <EvidencePanel />
                     <LabelSetsPanel />
                     <DatasetFactsPanel facts=facts.clone() decode_ms=decode_ms />
                 }
@@ -300,7 +313,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                 .into_any(),
                 Page::Image => view! { <ImagePage /> }.into_any(),
                 Page::Pairs => view! { <PairsPage /> }.into_any(),
-                Page::Leaderboard => view! { <LeaderboardPage /> }.into_any(),
+                Page::Leaderboard => view! { <ThresholdControl /> <LeaderboardPage /> }.into_any(),
                 Page::Compare => view! { <ComparePage /> }.into_any(),
                 Page::Published => {
                     let models = Signal::derive(move || {

@@ -178,14 +178,12 @@ fn retire() {
 fn send_load(slot: &mut Slot) {
     if let Some(load) = slot.load.as_mut().filter(|l| !l.sent && slot.ready) {
         load.sent = true;
-        let _ = slot
-            .worker
-            .post_message(&protocol::job(
-                load.id,
-                &load.file,
-                load.options,
-                load.evidence,
-            ));
+        let _ = slot.worker.post_message(&protocol::job(
+            load.id,
+            &load.file,
+            load.options,
+            load.evidence,
+        ));
     }
 }
 

@@ -3,7 +3,9 @@
 
 use crate::load::Evaluation;
 use real_core::compare::PairedTable;
+use real_core::evidence::{Evidence, Threshold};
 use real_core::labels::{self, LabelSet};
+use real_core::relabel::{Mistakes, Mturk};
 use real_core::scores::{paired, Ranks, Score};
 use real_core::view::ModelRef;
 use real_core::{Dataset, View};
@@ -30,6 +32,14 @@ pub struct Hub {
     pub models: Vec<Evaluation>,
     /// Label sets: the two built-in ones first, then loaded files.
     pub label_sets: Vec<LabelEntry>,
+    /// What the raters said about every rated image, once loaded.
+    pub evidence: Option<Arc<Evidence>>,
+    /// The threshold the ReaL entry is built at (0.80, the published set, without evidence).
+    pub threshold: Threshold,
+    /// The crowd's votes on cleanlab's suspected label errors, once loaded.
+    pub mturk: Option<Arc<Mturk>>,
+    /// Published mistakes of other models (ViT-3B, greedy soups), once loaded.
+    pub mistakes: Vec<Arc<Mistakes>>,
     next_id: u32,
 }
 
@@ -65,6 +75,10 @@ impl Hub {
                 built_in(LabelSet::real(dataset), "ReaL"),
                 built_in(LabelSet::original(dataset), "original"),
             ],
+            evidence: None,
+            threshold: Threshold::REAL,
+            mturk: None,
+            mistakes: Vec::new(),
             next_id: 1,
         }
     }
@@ -232,10 +246,78 @@ impl Hub {
             .or_else(|| self.label_sets.first())
     }
 
+    /// Takes the raters' evidence and rebuilds ReaL at the current threshold from it.
+    pub fn set_evidence(&mut self, dataset: &Dataset, evidence: Evidence) {
+        self.evidence = Some(Arc::new(evidence));
+        let threshold = std::mem::replace(&mut self.threshold, Threshold::REAL);
+        self.set_threshold(dataset, threshold);
+    }
+
+    /// Rebuilds the ReaL entry at `threshold` (needs the evidence; without it ReaL stays the
+    /// published set and the call returns false). The entry keeps its key, `real`, so views
+    /// and links follow; its name shows the threshold when it is not 0.80.
+    pub fn set_threshold(&mut self, dataset: &Dataset, threshold: Threshold) -> bool {
+        let Some(evidence) = self.evidence.clone() else {
+            return threshold == Threshold::REAL;
+        };
+        if threshold == self.threshold {
+            return true;
+        }
+        let set = if threshold == Threshold::REAL {
+            // Identical to the evidence's set at 0.80 (a test proves it), and already built.
+            LabelSet::real(dataset)
+        } else {
+            let mut set = evidence.label_set(dataset, threshold);
+            set.key = labels::REAL.into();
+            set
+        };
+        // Only the figures at the new threshold and at 0.80 are kept.
+        let keep = cache_tag(labels::REAL, threshold);
+        CACHE.with(|c| {
+            c.borrow_mut()
+                .retain(|((_, k), _)| !k.starts_with("real@") || *k == keep)
+        });
+        self.threshold = threshold;
+        if let Some(entry) = self
+            .label_sets
+            .iter_mut()
+            .find(|l| l.set.key == labels::REAL)
+        {
+            entry.set = Arc::new(set);
+            entry.name = if threshold == Threshold::REAL {
+                "ReaL".into()
+            } else {
+                format!("ReaL@{threshold}")
+            };
+        }
+        true
+    }
+
+    /// Adds the crowd's votes and the label set "original, crowd-corrected" (key `crowd`).
+    pub fn set_mturk(&mut self, dataset: &Dataset, mturk: Mturk) {
+        let set = real_core::relabel::crowd_label_set(dataset, &mturk);
+        self.remove_label_set(real_core::relabel::mturk::CROWD);
+        let key = set.key.clone();
+        self.label_sets.push(LabelEntry {
+            set: Arc::new(set),
+            name: real_core::relabel::mturk::CROWD_NAME.into(),
+            stored: None,
+            restored: false,
+        });
+        CACHE.with(|c| c.borrow_mut().retain(|((_, k), _)| *k != key));
+        self.mturk = Some(Arc::new(mturk));
+    }
+
+    /// Adds one model's published mistakes, replacing an earlier file of the same model.
+    pub fn add_mistakes(&mut self, mistakes: Mistakes) {
+        self.mistakes.retain(|m| m.model != mistakes.model);
+        self.mistakes.push(Arc::new(mistakes));
+    }
+
     /// The figures of a model under a label set, computed on first use.
     pub fn figures(&self, dataset: &Dataset, model: &Evaluation, key: &str) -> Option<Cached> {
         let entry = self.label_set(key)?;
-        let cache_key = (model.id, key.to_string());
+        let cache_key = (model.id, cache_tag(key, self.threshold));
         let hit = CACHE.with(|c| {
             c.borrow()
                 .iter()
@@ -271,6 +353,15 @@ impl Hub {
     /// The view's models as a link carries them (names only; image links add top-k).
     pub fn refs(models: &[&Evaluation]) -> Vec<ModelRef> {
         models.iter().map(|m| ModelRef::named(&m.name)).collect()
+    }
+}
+
+/// The cache's name for a label set: ReaL away from 0.80 is another set under the same key.
+fn cache_tag(key: &str, threshold: Threshold) -> String {
+    if key == labels::REAL && threshold != Threshold::REAL {
+        threshold.key()
+    } else {
+        key.to_string()
     }
 }
 

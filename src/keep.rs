@@ -83,7 +83,7 @@ pub fn keep_label_set(explorer: Explorer, key: String) {
 }
 
 /// Runs a storage change in the background; a failure becomes a notice.
-fn in_background(
+pub fn in_background(
     explorer: Explorer,
     failure: &'static str,
     work: impl std::future::Future<Output = Result<(), StorageError>> + 'static,

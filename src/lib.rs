@@ -3,6 +3,7 @@
 pub mod app;
 pub mod data;
 pub mod evaluator;
+pub mod evidence;
 pub mod folders;
 pub mod hub;
 pub mod images;

@@ -1,8 +1,8 @@
 //! Keeping loaded models and label sets in the browser, so that they survive a reload and a
 //! later visit.
 //!
-//! One IndexedDB database, `real-explorer-workspace` (version 1), holds two object stores,
-//! `models` and `label_sets`, whose records get increasing numeric keys (so restoring gives
+//! One IndexedDB database, `real-explorer-workspace` (version 2), holds three object stores,
+//! `models` and `label_sets`, and (since version 2) `extras`, whose records get increasing numeric keys (so restoring gives
 //! them back in the order they were saved). It is not the `real-explorer` database where
 //! `folders.rs` remembers a picked folder: two owners of one database would have to agree on
 //! every version bump, and a connection either keeps open would block the other's upgrades.
@@ -11,7 +11,10 @@
 //! - a model: `{ name, file_name, size_bytes, options, blob, schema }`, with `options` as text
 //!   text, `blob` the [`real_core::compact`] bytes as a `Uint8Array` and `schema` their
 //!   version;
-//! - a label set: `{ name, blob, schema }` (its key, source and format are in the blob).
+//! - a label set: `{ name, blob, schema }` (its key, source and format are in the blob);
+//! - in `extras`, under the key `evidence`, the raters' evidence `{ name, blob, schema }` in
+//!   its compact form, and under `relabeling:` and the file's name, a relabeling file's
+//!   bytes as they came, `{ name, blob, schema }` (small, and read again on restore).
 //!
 //! Keeping files is a convenience, never a condition: a private window without IndexedDB, a
 //! blocked or slow open, or a full disk comes back as a [`StorageError`] for the caller to
@@ -33,11 +36,17 @@ use web_sys::{
 /// The database's name (see the module's notes on why it is its own).
 pub const DATABASE: &str = "real-explorer-workspace";
 /// The database's version: bump it (and add an upgrade step) to change the stores.
-const DATABASE_VERSION: u32 = 1;
+const DATABASE_VERSION: u32 = 2;
 /// The object store of models.
 const MODELS: &str = "models";
 /// The object store of label sets.
 const LABEL_SETS: &str = "label_sets";
+/// The object store of the raters' evidence and relabelings, by name.
+const EXTRAS: &str = "extras";
+/// The key of the raters' evidence in [`EXTRAS`].
+const EVIDENCE: &str = "evidence";
+/// The start of a relabeling's key in [`EXTRAS`].
+const RELABELING: &str = "relabeling:";
 /// How long an open may take. An open waits for other tabs to let go of an older version,
 /// and a page that waits without end for a convenience would look broken.
 const OPEN_TIMEOUT_MS: i32 = 3_000;
@@ -158,6 +167,55 @@ pub async fn save_label_set(name: &str, set: &LabelSet) -> Result<u32, StorageEr
     add(&connection, LABEL_SETS, &record).await
 }
 
+/// Keeps the raters' evidence (its compact bytes), replacing any kept before.
+pub async fn save_evidence(blob: &[u8]) -> Result<(), StorageError> {
+    put_extra(EVIDENCE.into(), "evidence", blob).await
+}
+
+/// Keeps a relabeling file's bytes under its name, replacing one of the same name.
+pub async fn save_relabeling(name: &str, bytes: &[u8]) -> Result<(), StorageError> {
+    put_extra(format!("{RELABELING}{name}"), name, bytes).await
+}
+
+async fn put_extra(key: String, name: &str, blob: &[u8]) -> Result<(), StorageError> {
+    let connection = open().await?;
+    let record = Object::new();
+    set_field(&record, "name", &name.into());
+    set_field(&record, "blob", &Uint8Array::from(blob));
+    set_field(&record, "schema", &SCHEMA_VERSION.into());
+    let tx = transaction(&connection, IdbTransactionMode::Readwrite)?;
+    attempt(
+        "save the file",
+        store(&tx, EXTRAS)?.put_with_key(&record, &key.into()),
+    )?;
+    committed(&tx).await
+}
+
+/// The kept evidence bytes, if any, and the kept relabeling files (name, bytes), in the
+/// order of their names. Records of another schema are left out.
+pub async fn restore_extras() -> Result<(Option<Vec<u8>>, Vec<(String, Vec<u8>)>), StorageError> {
+    let connection = open().await?;
+    let tx = transaction(&connection, IdbTransactionMode::Readonly)?;
+    let extras = store(&tx, EXTRAS)?;
+    let keys = attempt("list the saved extras", extras.get_all_keys())?;
+    let records = attempt("read the saved extras", extras.get_all())?;
+    let keys = Array::from(&finished(&keys).await?);
+    let records = Array::from(&finished(&records).await?);
+    let mut evidence = None;
+    let mut relabelings = Vec::new();
+    for (key, record) in keys.iter().zip(records.iter()) {
+        let (Some(key), Ok((name, blob))) = (key.as_string(), read_common(&record)) else {
+            continue;
+        };
+        if key == EVIDENCE {
+            evidence = Some(blob);
+        } else if key.starts_with(RELABELING) {
+            relabelings.push((name, blob));
+        }
+    }
+    Ok((evidence, relabelings))
+}
+
 /// Removes a saved model; removing one that is not there is not an error.
 pub async fn remove_model(key: u32) -> Result<(), StorageError> {
     remove(MODELS, key).await
@@ -235,7 +293,7 @@ pub async fn restore() -> Result<(Vec<SavedModel>, Vec<SavedLabelSet>, Vec<Strin
 pub async fn forget_all() -> Result<(), StorageError> {
     let connection = open().await?;
     let tx = transaction(&connection, IdbTransactionMode::Readwrite)?;
-    for name in [MODELS, LABEL_SETS] {
+    for name in [MODELS, LABEL_SETS, EXTRAS] {
         attempt("clear the saved files", store(&tx, name)?.clear())?;
     }
     committed(&tx).await
@@ -295,7 +353,7 @@ async fn open() -> Result<Connection, StorageError> {
                 .ok_or_else(|| StorageError::Failed("the database did not open".into()))?;
             let connection = Connection(database);
             let names = connection.0.object_store_names();
-            if !names.contains(MODELS) || !names.contains(LABEL_SETS) {
+            if !names.contains(MODELS) || !names.contains(LABEL_SETS) || !names.contains(EXTRAS) {
                 return Err(StorageError::Failed(
                     "the database lacks its object stores".into(),
                 ));
@@ -326,12 +384,13 @@ fn create_stores(request: &IdbOpenDbRequest) {
         return;
     };
     let names = database.object_store_names();
-    for name in [MODELS, LABEL_SETS] {
+    for name in [MODELS, LABEL_SETS, EXTRAS] {
         if names.contains(name) {
             continue;
         }
         let parameters = IdbObjectStoreParameters::new();
-        parameters.set_auto_increment(true);
+        // Extras are kept under their own names; models and label sets get numbers.
+        parameters.set_auto_increment(name != EXTRAS);
         if database
             .create_object_store_with_optional_parameters(name, &parameters)
             .is_err()
@@ -382,7 +441,7 @@ fn transaction(
     connection: &Connection,
     mode: IdbTransactionMode,
 ) -> Result<IdbTransaction, StorageError> {
-    let names = Array::of2(&MODELS.into(), &LABEL_SETS.into());
+    let names = Array::of3(&MODELS.into(), &LABEL_SETS.into(), &EXTRAS.into());
     attempt(
         "start a transaction",
         connection

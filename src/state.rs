@@ -42,6 +42,25 @@ pub struct Explorer {
     pub pairs: StoredValue<Option<Arc<Vec<Pair>>>>,
     /// The cases of the current filter and sort.
     pub cases: Memo<Arc<Vec<Case>>>,
+    /// Progress of a rater file being read.
+    pub evidence_progress: RwSignal<Option<Progress>>,
+    /// Why the rater files could not be loaded.
+    pub evidence_error: RwSignal<Option<String>>,
+    /// The published relabeling being downloaded.
+    pub relabel_progress: RwSignal<Option<String>>,
+    /// Why a relabeling could not be loaded.
+    pub relabel_error: RwSignal<Option<String>>,
+}
+
+/// A shared value compared by identity, so that a memo of it changes only when it is
+/// replaced (comparing the evidence field by field would walk 185,000 candidates).
+#[derive(Clone, Debug)]
+pub struct Shared<T>(pub Arc<T>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 /// A load under way.
@@ -86,9 +105,12 @@ impl Explorer {
         });
         // Only the filter, the sort and the models select cases: moving between images or
         // pages must not walk the 50,000 images again.
-        let selection = Memo::new(move |_| view.with(|v| (v.filter, v.sort)));
+        let selection = Memo::new(move |_| view.with(|v| (v.filter, v.sort, v.threshold)));
+        // The evidence, for the contested filter and order: a new load selects again.
+        let evidence = Memo::new(move |_| hub.with(|h| h.evidence.clone().map(Shared)));
         let cases = Memo::new(move |_| {
-            let (filter, sort) = selection.get();
+            let (filter, sort, threshold) = selection.get();
+            let evidence = evidence.get();
             let (models, sets) = named.get();
             let evaluation = evaluation.get();
             let predictions = evaluation.as_ref().map(|e| e.predictions.as_ref());
@@ -120,19 +142,43 @@ impl Explorer {
                 sets.first().map(String::as_str).unwrap_or(labels::REAL),
                 sets.get(1).map(String::as_str).unwrap_or(labels::ORIGINAL),
             );
+            // ReaL away from 0.80 is not the built-in set either.
+            let built_in = pair == (labels::REAL, labels::ORIGINAL)
+                && hub.with(|h| h.threshold) == real_core::evidence::Threshold::REAL;
             let judged = match (filter.outcome, &evaluation) {
-                (Some(_), Some(model)) if pair != (labels::REAL, labels::ORIGINAL) => {
-                    hub.with(|h| {
-                        let first = h.figures(&data, model, pair.0)?;
-                        let second = h.figures(&data, model, pair.1)?;
-                        Some((first.ranks, second.ranks))
-                    })
-                }
+                (Some(_), Some(model)) if !built_in => hub.with(|h| {
+                    let first = h.figures(&data, model, pair.0)?;
+                    let second = h.figures(&data, model, pair.1)?;
+                    Some((first.ranks, second.ranks))
+                }),
                 _ => None,
             };
             let outcome = judged
                 .as_ref()
                 .map(|(first, second)| move |image| scores::outcome(first, second, image));
+            let contested = evidence
+                .as_ref()
+                .map(|e| move |image| e.0.contested(image, threshold));
+            let margin = evidence
+                .as_ref()
+                .map(|e| move |image| e.0.margin(image, threshold));
+            // The relabeling filters, from whatever relabelings are loaded.
+            let relabelings = hub.with(|h| (h.mturk.clone(), h.mistakes.clone()));
+            let relabeled = (filter.needs_relabelings()).then(|| {
+                let (mturk, mistakes) = &relabelings;
+                move |image| {
+                    let crowd =
+                        !filter.crowd_rejected || mturk.as_ref().is_some_and(|m| m.rejected(image));
+                    let judged = (filter.mistake.is_none() && filter.severity.is_none())
+                        || mistakes.iter().any(|m| {
+                            m.mistake(image).is_some_and(|x| {
+                                filter.mistake.is_none_or(|c| c == x.category)
+                                    && filter.severity.is_none_or(|s| s == x.severity)
+                            })
+                        });
+                    crowd && judged
+                }
+            });
             let judges = Judges {
                 versus: versus
                     .as_ref()
@@ -140,8 +186,15 @@ impl Explorer {
                 outcome: outcome
                     .as_ref()
                     .map(|f| f as &dyn Fn(real_core::ImageId) -> Option<Outcome>),
-                contested: None,
-                margin: None,
+                contested: contested
+                    .as_ref()
+                    .map(|f| f as &dyn Fn(real_core::ImageId) -> bool),
+                margin: margin
+                    .as_ref()
+                    .map(|f| f as &dyn Fn(real_core::ImageId) -> Option<f32>),
+                relabeled: relabeled
+                    .as_ref()
+                    .map(|f| f as &dyn Fn(real_core::ImageId) -> bool),
             };
             Arc::new(cases::select(&data, predictions, &filter, sort, &judges))
         });
@@ -159,6 +212,10 @@ impl Explorer {
             labels_error: RwSignal::new(None),
             restoring: RwSignal::new(false),
             pairs: StoredValue::new(None),
+            evidence_progress: RwSignal::new(None),
+            evidence_error: RwSignal::new(None),
+            relabel_progress: RwSignal::new(None),
+            relabel_error: RwSignal::new(None),
         }
     }
 
@@ -175,6 +232,21 @@ impl Explorer {
         if let Ok(history) = window().history() {
             let _ =
                 history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&href(&view)));
+        }
+        self.view.set(view);
+    }
+
+    /// Goes to a view in place of the current history entry (a slider being moved).
+    pub fn replace(&self, view: View) {
+        if view == self.view.get_untracked() {
+            return;
+        }
+        if let Ok(history) = window().history() {
+            let _ = history.replace_state_with_url(
+                &wasm_bindgen::JsValue::NULL,
+                "",
+                Some(&href(&view)),
+            );
         }
         self.view.set(view);
     }

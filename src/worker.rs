@@ -147,7 +147,10 @@ fn run_evidence(id: u32, file: &web_sys::Blob) {
                 .post_message_with_transfer(&message, &transfer)
                 .is_err()
             {
-                post(&protocol::failed(id, "the worker could not send the evidence back"));
+                post(&protocol::failed(
+                    id,
+                    "the worker could not send the evidence back",
+                ));
             }
         }
         Err(e) => post(&protocol::failed(id, &format!("{e}."))),

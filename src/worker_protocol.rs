@@ -231,7 +231,12 @@ pub fn done_parts(message: &JsValue) -> Result<(Predictions, f64), String> {
 }
 
 /// A read rater file as a [`Kind::Done`] message with `evidence` set, and its buffers.
-pub fn evidence_done(id: u32, file: &EvidenceFile, published: bool, elapsed_ms: f64) -> (Object, Array) {
+pub fn evidence_done(
+    id: u32,
+    file: &EvidenceFile,
+    published: bool,
+    elapsed_ms: f64,
+) -> (Object, Array) {
     let message = message(Kind::Done);
     let transfer = Array::new();
     set(&message, "id", &JsValue::from(id));

@@ -68,7 +68,16 @@ pub fn ImagePage() -> impl IntoView {
         let image = view.image?;
         let data = explorer.data();
         let original = data.original_label(image);
-        let real = data.real_labels(image).to_vec();
+        // The ReaL set in use: rebuilt at the view's threshold once the evidence is loaded.
+        let (real, real_name) = explorer.hub.with(|h| {
+            let entry = h.label_set(real_core::labels::REAL);
+            (
+                entry
+                    .and_then(|l| l.set.labels(image))
+                    .map_or_else(|| data.real_labels(image).to_vec(), <[_]>::to_vec),
+                entry.map_or_else(|| "ReaL".to_string(), |l| l.name.clone()),
+            )
+        });
         let has_model = explorer.hub.with(|h| !h.models.is_empty());
         // What the link carries wins: a link shows its sender's predictions, never the
         // recipient's own files of the same name. Without carried predictions, every loaded
@@ -196,9 +205,10 @@ pub fn ImagePage() -> impl IntoView {
                     <div class="image-facts">
                         <h2 data-testid="image-title">{format!("#{} · {}", image.0, image.file_name())}</h2>
                         <p>"Original label " <ClassChip dataset=data.clone() class=original kind=original_kind /></p>
-                        <p class="real-labels">"ReaL labels " {real_chips}</p>
+                        <p class="real-labels">{format!("{real_name} labels ")} {real_chips}</p>
                         {no_predictions.then(|| view! { <h3>"No predictions for this image"</h3> })}
                         <div class="model-tops">{tables}</div>
+                        <crate::ui::image_evidence::ImageEvidence image=image />
                         <p class="share-url">
                             <input readonly value=absolute_url(&view) data-testid="share-url" on:focus=|ev| {
                                 event_target::<web_sys::HtmlInputElement>(&ev).select();

@@ -1,10 +1,12 @@
 //! Page components, a file (or folder) per feature.
 
 mod cases;
-mod chips;
+pub(crate) mod chips;
 mod compare;
 mod drop_zone;
+mod evidence;
 mod facts;
+mod image_evidence;
 mod image_page;
 mod image_source;
 mod label_sets;
@@ -21,6 +23,7 @@ mod workspace;
 pub use cases::CasesPage;
 pub use compare::ComparePage;
 pub use drop_zone::DropZone;
+pub use evidence::{EvidencePanel, ThresholdControl};
 pub use facts::DatasetFactsPanel;
 pub use image_page::ImagePage;
 pub use image_source::ImageSourcePanel;

@@ -7,6 +7,7 @@ use crate::ui::link::Link;
 use leptos::ev::Event;
 use leptos::prelude::*;
 use real_core::cases::CaseFilter;
+use real_core::labels;
 use real_core::metrics::{Accuracy, FourWaySplit, Outcome};
 use real_core::view::ModelRef;
 use real_core::{ClassConvention, LoadOptions, RowOrder, View};
@@ -21,11 +22,26 @@ pub fn ResultsPanel(
     /// Re-reads a model's file with another reading: (model id, reading).
     on_reread: Callback<(u32, LoadOptions)>,
 ) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
     move || {
         evaluation.get().map(|e| {
             let r = e.report.clone();
             let p = e.predictions.clone();
-            let scored_note = format!("of {} scored images", count(r.scored));
+            // ReaL from the hub, so that it follows the threshold; the original labels too.
+            let data = explorer.data();
+            let (real, original, name) = explorer.hub.with(|h| {
+                (
+                    h.figures(&data, &e, labels::REAL),
+                    h.figures(&data, &e, labels::ORIGINAL),
+                    h.label_set(labels::REAL).map(|l| l.name.clone()).unwrap_or_default(),
+                )
+            });
+            let (Some(real), Some(original)) = (real, original) else {
+                return view! { <p>"The figures of this model are not available."</p> }.into_any();
+            };
+            let (rs, os) = (&real.score, &original.score);
+            let split = real_core::scores::split(&real.ranks, &original.ranks);
+            let scored_note = format!("of {} scored images", count(rs.scored));
             let images_note = format!("of {} images", count(r.images));
             view! {
                 <section class="results" data-testid="results">
@@ -43,20 +59,21 @@ pub fn ResultsPanel(
                         </span>
                     </h2>
                     <div class="headline">
-                        <Figure label="ReaL top-1" accuracy=r.real(1).copied() note=scored_note.clone() testid="real-top1" primary=true />
-                        <Figure label="Original top-1" accuracy=r.original(1).copied() note=images_note.clone() testid="original-top1" primary=true />
-                        <Figure label="ReaL top-5" accuracy=r.real(5).copied() note=scored_note testid="real-top5" primary=false />
-                        <Figure label="Original top-5" accuracy=r.original(5).copied() note=images_note testid="original-top5" primary=false />
+                        <Figure label=format!("{name} top-1") accuracy=rs.top(1).copied() note=scored_note.clone() testid="real-top1" primary=true />
+                        <Figure label="Original top-1".into() accuracy=os.top(1).copied() note=images_note.clone() testid="original-top1" primary=true />
+                        <Figure label=format!("{name} top-5") accuracy=rs.top(5).copied() note=scored_note testid="real-top5" primary=false />
+                        <Figure label="Original top-5".into() accuracy=os.top(5).copied() note=images_note testid="original-top5" primary=false />
                     </div>
                     <p class="excluded">
-                        <strong data-testid="excluded-count">{count(r.excluded)}</strong>
-                        " of these images have no valid ReaL label and are left out of ReaL scores."
+                        <strong data-testid="excluded-count">{count(rs.excluded)}</strong>
+                        {format!(" of these images have no valid {name} label and are left out of {name} scores.")}
                     </p>
-                    <Split split=r.split scored=r.scored />
+                    <Split split=split scored=rs.scored names=(name.clone(), "Original".into()) />
                     <Reading evaluation=e.clone() on_reread=on_reread />
                     <Warnings warnings=p.warnings.clone() />
                 </section>
             }
+            .into_any()
         })
     }
 }
@@ -64,7 +81,7 @@ pub fn ResultsPanel(
 /// One headline accuracy with its interval and denominator.
 #[component]
 fn Figure(
-    label: &'static str,
+    label: String,
     accuracy: Option<Accuracy>,
     note: String,
     testid: &'static str,

@@ -627,6 +627,18 @@ def relabel_checks(t, binary, work, top5, check):
         want_sev = {k: counts(severity == j) for j, k in enumerate(SEVERITIES)}
         check(f"{base} mistakes by_severity", got_m.get("by_severity") == want_sev, f"{got_m.get('by_severity')} != {want_sev}")
     check("mistakes: same prediction counted", lines and lines[0]["mistakes"][0]["all"]["same_prediction"] > 0)
+    # For the page's end-to-end test: model A under the crowd set, a few images' votes (one
+    # the crowd rejects), and the images the crowd rejects.
+    rejected = images[(votes[:, 0] + votes[:, 3]) < 3]
+    page = {
+        "crowd": label_figures(crowd, everything, np.arange(n), top5)[0],
+        "votes": {str(int(i) + 1): {"given": int(v[0]), "guessed": int(v[1]), "both": int(v[3]), "neither": int(v[2])}
+                  for i, v in list(zip(images, votes))[:5]},
+        "rejected": sorted(int(i) + 1 for i in rejected),
+        "mistakes": {str(int(i) + 1): [int(p), keys[c], SEVERITIES[s]] for i, p, c, s in list(zip(m_images, prediction, category, severity))[:5]},
+    }
+    with open(os.path.join(folder, "expected.json"), "w") as f:
+        json.dump(page, f, indent=1)
 
 
 if __name__ == "__main__":

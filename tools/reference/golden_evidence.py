@@ -87,6 +87,8 @@ def evidence_checks(t, binary, work, model_path, images, top, label_figures, che
         for f in sorted(set(info[:, 0]))[:: max(1, len(set(info[:, 0])) // 12)][:12]:
             rows_f = [(int(l), float(sc), [int(x) for x in v]) for (ff, l), sc, v in zip(info, scores, votes) if ff == f]
             sample[str(f)] = sorted(rows_f)
-        page[kind] = {"figures": figures, "candidates": sample}
+        rated = {int(f[15:23]) for f in info[:, 0]}
+        unrated = next(i for i in range(1, t.n + 1) if i not in rated)
+        page[kind] = {"figures": figures, "candidates": sample, "unrated": unrated, "rated_images": len(rated)}
     with open(os.path.join(folder, "expected.json"), "w") as f:
         json.dump(page, f, indent=1)

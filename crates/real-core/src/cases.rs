@@ -4,6 +4,7 @@ use crate::dataset::Dataset;
 use crate::ids::{ClassIndex, ImageId};
 use crate::metrics::{outcome, Outcome};
 use crate::predictions::Predictions;
+use crate::relabel::{Category, Severity};
 use std::str::FromStr;
 
 /// How many ReaL labels an image has.
@@ -47,9 +48,21 @@ pub struct CaseFilter {
     /// Only images the raters' evidence contests at the view's threshold (needs the
     /// evidence): a candidate scored within 0.1 of it, or answers holding a yes and a no.
     pub contested: bool,
+    /// Only images where cleanlab's crowd did not accept the original label (given + both
+    /// votes under 3 of 5; needs the crowd's votes).
+    pub crowd_rejected: bool,
+    /// Only images another model's published mistakes put in this category (needs them).
+    pub mistake: Option<Category>,
+    /// Only images another model's published mistakes judge this severe (needs them).
+    pub severity: Option<Severity>,
 }
 
 impl CaseFilter {
+    /// Whether the filter asks about other groups' relabelings.
+    pub fn needs_relabelings(&self) -> bool {
+        self.crowd_rejected || self.mistake.is_some() || self.severity.is_some()
+    }
+
     /// Whether the filter asks about the model, and so needs predictions.
     pub fn needs_predictions(&self) -> bool {
         self.outcome.is_some() || self.predicted.is_some() || self.versus.is_some()
@@ -161,6 +174,9 @@ pub struct Judges<'a> {
     /// How near an image's evidence is to the threshold (smaller: more contested), for the
     /// contested order; `None` for an unrated image.
     pub margin: Option<&'a dyn Fn(ImageId) -> Option<f32>>,
+    /// Whether an image passes the relabeling filters (`crowd_rejected`, `mistake`,
+    /// `severity`); without it those filters select nothing.
+    pub relabeled: Option<&'a dyn Fn(ImageId) -> bool>,
 }
 
 /// One selected image and, when predictions cover it, its row.
@@ -187,6 +203,7 @@ pub fn select(
     }
     if (filter.versus.is_some() && versus.is_none())
         || (filter.contested && judges.contested.is_none())
+        || (filter.needs_relabelings() && judges.relabeled.is_none())
     {
         return Vec::new();
     }
@@ -201,7 +218,8 @@ pub fn select(
             let judged = match (filter.outcome, judges.outcome) {
                 (Some(wanted), Some(of)) => of(image) == Some(wanted),
                 _ => true,
-            } && (!filter.contested || judges.contested.is_some_and(|c| c(image)));
+            } && (!filter.contested || judges.contested.is_some_and(|c| c(image)))
+                && (!filter.needs_relabelings() || judges.relabeled.is_some_and(|r| r(image)));
             (paired && judged && admits(dataset, predictions, filter, image, row, judges))
                 .then_some(Case { image, row })
         })

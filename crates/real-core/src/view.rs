@@ -8,6 +8,7 @@ use crate::cases::{CaseFilter, CaseSort, LabelCount};
 use crate::detect::{ClassConvention, RowOrder};
 use crate::evidence::Threshold;
 use crate::ids::{ClassIndex, ImageId};
+use crate::relabel::{Category, Severity};
 use std::fmt;
 use std::str::FromStr;
 
@@ -163,6 +164,15 @@ impl fmt::Display for View {
         }
         if filter.contested {
             params.push(("contested", "1".into()));
+        }
+        if filter.crowd_rejected {
+            params.push(("crowd", "rejected".into()));
+        }
+        if let Some(category) = filter.mistake {
+            params.push(("mistake", category.key().into()));
+        }
+        if let Some(severity) = filter.severity {
+            params.push(("severity", severity.key().into()));
         }
         if let Some(labels) = filter.labels {
             params.push(("labels", labels.to_string()));
@@ -335,6 +345,21 @@ impl View {
             }
             "changed" => f.original_not_in_real = matches!(value, "1" | "true" | ""),
             "contested" => f.contested = matches!(value, "1" | "true" | ""),
+            "crowd" => {
+                if value != "rejected" {
+                    return Err("rejected (the crowd did not accept the original label)");
+                }
+                f.crowd_rejected = true
+            }
+            "mistake" => {
+                f.mistake = Some(Category::parse(value).ok_or(
+                    "a mistake category: fine-grained, fine-grained-oov, fine-grained-multilabel, spurious-correlation or non-prototypical",
+                )?)
+            }
+            "severity" => {
+                f.severity =
+                    Some(Severity::parse(value).ok_or("minor, borderline or major")?)
+            }
             "t" => {
                 self.threshold = value
                     .parse()

@@ -28,6 +28,9 @@ fn views() -> Vec<View> {
                 outcome: Some(Outcome::Excluded),
                 versus: Some(real_core::cases::Versus::BOnly),
                 contested: false,
+                crowd_rejected: true,
+                mistake: Some(real_core::relabel::Category::SpuriousCorrelation),
+                severity: Some(real_core::relabel::Severity::Major),
             },
             sort: CaseSort::ConfidenceLow,
             ..Default::default()

@@ -5,6 +5,7 @@ use leptos::ev::Event;
 use leptos::prelude::*;
 use real_core::cases::{CaseSort, LabelCount, Versus};
 use real_core::metrics::Outcome;
+use real_core::relabel::{Category, Severity};
 use real_core::{ClassIndex, View};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 
@@ -29,6 +30,9 @@ pub fn FilterBar() -> impl IntoView {
             .evaluation
             .with(|e| e.as_ref().is_some_and(|e| e.predictions.scores.is_some()))
     };
+    let has_evidence = move || explorer.hub.with(|h| h.evidence.is_some());
+    let has_crowd = move || explorer.hub.with(|h| h.mturk.is_some());
+    let has_mistakes = move || explorer.hub.with(|h| !h.mistakes.is_empty());
     let outcome_options = std::iter::once(("", "any outcome"))
         .chain(Outcome::ALL.into_iter().map(|o| (o.as_str(), o.label())))
         .collect::<Vec<_>>();
@@ -240,7 +244,66 @@ pub fn FilterBar() -> impl IntoView {
                 <option value="-confidence" disabled=move || !has_scores() selected=move || explorer.view.get().sort == CaseSort::ConfidenceLow>
                     "least confident first"
                 </option>
+                <option value="contested" disabled=move || !has_evidence() selected=move || explorer.view.get().sort == CaseSort::Contested>
+                    "most contested first"
+                </option>
             </select>
+            {move || has_evidence().then(|| view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="filter-contested"
+                        prop:checked=move || filter().contested
+                        on:change=move |ev| {
+                            let on = event_target::<HtmlInputElement>(&ev).checked();
+                            update(&|v: &mut View| v.filter.contested = on)
+                        }
+                    />
+                    " contested"
+                </label>
+            })}
+            {move || has_crowd().then(|| view! {
+                <label class="check">
+                    <input
+                        type="checkbox"
+                        data-testid="filter-crowd"
+                        prop:checked=move || filter().crowd_rejected
+                        on:change=move |ev| {
+                            let on = event_target::<HtmlInputElement>(&ev).checked();
+                            update(&|v: &mut View| v.filter.crowd_rejected = on)
+                        }
+                    />
+                    " crowd did not accept the original label"
+                </label>
+            })}
+            {move || has_mistakes().then(|| view! {
+                <select
+                    data-testid="filter-mistake"
+                    on:change=move |ev| {
+                        let value = select_value(&ev);
+                        update(&|v: &mut View| v.filter.mistake = Category::parse(&value))
+                    }
+                >
+                    <option value="" selected=move || filter().mistake.is_none()>"any mistake category"</option>
+                    {Category::ALL
+                        .into_iter()
+                        .map(|c| view! { <option value=c.key() selected=move || filter().mistake == Some(c)>{c.label()}</option> })
+                        .collect_view()}
+                </select>
+                <select
+                    data-testid="filter-severity"
+                    on:change=move |ev| {
+                        let value = select_value(&ev);
+                        update(&|v: &mut View| v.filter.severity = Severity::parse(&value))
+                    }
+                >
+                    <option value="" selected=move || filter().severity.is_none()>"any severity"</option>
+                    {Severity::ALL
+                        .into_iter()
+                        .map(|s| view! { <option value=s.key() selected=move || filter().severity == Some(s)>{s.label()}</option> })
+                        .collect_view()}
+                </select>
+            })}
             {class_filter("original")}
             {class_filter("real")}
             {class_filter("predicted")}

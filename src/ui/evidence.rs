@@ -1,0 +1,325 @@
+//! What the raters said: loading their files and relabelings, the ReaL threshold slider, and
+//! each model's ReaL top-1 against the threshold.
+
+use crate::state::{Explorer, Shared};
+use crate::text::count;
+use leptos::ev::Event;
+use leptos::prelude::*;
+use real_core::evidence::{swaps, CurvePoint, Threshold};
+use web_sys::HtmlInputElement;
+
+fn files_of(ev: &Event) -> Vec<web_sys::File> {
+    let input: HtmlInputElement = event_target(ev);
+    let files = input.files();
+    let picked = (0..files.as_ref().map_or(0, |f| f.length()))
+        .filter_map(|i| files.as_ref()?.get(i))
+        .collect();
+    // Clearing lets the same file be picked again.
+    input.set_value("");
+    picked
+}
+
+/// The overview's panel: load the evidence and the relabelings, move the threshold.
+#[component]
+pub fn EvidencePanel() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let status = move || {
+        explorer.hub.with(|h| match &h.evidence {
+            None => "Not loaded. The published files are 4.4 MB (scores.npz and raters.npz, checked against their SHA-256); they are kept in this browser for later visits.".to_string(),
+            Some(e) => {
+                let p = &e.provenance;
+                let origin = |published: bool| if published { "published, checked" } else { "your file, not the published one" };
+                format!(
+                    "{} candidate labels over {} rated images (the other {} keep their original label). Scores: {}. Votes: {}.",
+                    count(e.questions()),
+                    count(e.rated_images()),
+                    count(real_core::ImageId::COUNT - e.rated_images()),
+                    origin(p.scores_published),
+                    match &p.raters {
+                        Some(_) => origin(p.raters_published),
+                        None => "not loaded (raters.npz)",
+                    }
+                )
+            }
+        })
+    };
+    let progress = move || {
+        explorer.evidence_progress.get().map(|p| {
+            view! {
+                <div class="progress" data-testid="evidence-status">
+                    <span>{format!("{} {}… {}", p.stage, p.name, p.fraction.map(|f| format!("{:.0}%", 100.0 * f)).unwrap_or_default())}</span>
+                    <div class="track" class:indeterminate=p.fraction.is_none()>
+                        <div class="done" style=format!("width: {:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
+                    </div>
+                    <button data-testid="evidence-cancel" on:click=move |_| crate::evidence::cancel(explorer)>"cancel"</button>
+                </div>
+            }
+        })
+    };
+    let relabel_status = move || {
+        explorer.hub.with(|h| {
+            let mut parts = Vec::new();
+            if let Some(m) = &h.mturk {
+                parts.push(format!(
+                    "crowd votes on {} images ({} where the crowd did not accept the original label)",
+                    count(m.len()),
+                    count(m.rejected_images().count())
+                ));
+            }
+            for m in &h.mistakes {
+                parts.push(format!("{} mistakes of {}", count(m.len()), m.model.display_name()));
+            }
+            if parts.is_empty() {
+                "None loaded.".to_string()
+            } else {
+                format!("Loaded: {}.", parts.join("; "))
+            }
+        })
+    };
+    view! {
+        <section class="evidence" data-testid="evidence-panel">
+            <h2>"What the raters said"</h2>
+            <p class="intro">
+                "ReaL keeps a candidate label when its Dawid–Skene probability, estimated from five raters' answers, reaches 0.80. "
+                "Load the raters' files to see each label's evidence, rebuild ReaL at another threshold and find contested images."
+            </p>
+            <p class="evidence-state" data-testid="evidence-state">{status}</p>
+            <div class="evidence-actions">
+                <button data-testid="evidence-load" on:click=move |_| crate::evidence::load_published(explorer)>
+                    "Load the published rater files"
+                </button>
+                <label class="pick-inline">
+                    "or choose scores.npz and raters.npz "
+                    <input type="file" multiple accept=".npz" data-testid="evidence-input"
+                        on:change=move |ev| crate::evidence::load_files(explorer, files_of(&ev)) />
+                </label>
+            </div>
+            {progress}
+            {move || explorer.evidence_error.get().map(|e| view! {
+                <p class="error" role="alert" data-testid="evidence-error">{e}</p>
+            })}
+            <ThresholdControl />
+            <ThresholdPlot />
+            <h3>"Other relabelings"</h3>
+            <p class="evidence-state" data-testid="relabelings-state">{relabel_status}</p>
+            <div class="evidence-actions">
+                <button data-testid="relabelings-load" on:click=move |_| crate::evidence::load_published_relabelings(explorer)>
+                    "Load cleanlab's crowd votes and the imagenet-mistakes files"
+                </button>
+                <label class="pick-inline">
+                    "or choose imagenet_mturk.json, vit3b_mistakes.json, greedy_soups_mistakes.json "
+                    <input type="file" multiple accept=".json" data-testid="relabelings-input"
+                        on:change=move |ev| crate::evidence::load_relabelings(explorer, files_of(&ev)) />
+                </label>
+            </div>
+            {move || explorer.relabel_progress.get().map(|what| view! {
+                <p class="progress" data-testid="relabelings-status">{format!("downloading {what}…")}</p>
+            })}
+            {move || explorer.relabel_error.get().map(|e| view! {
+                <p class="error" role="alert" data-testid="relabelings-error">{e}</p>
+            })}
+            <MistakesFare />
+        </section>
+    }
+}
+
+/// The ReaL threshold: a slider from 0.50 to 0.99 whose value every view follows.
+#[component]
+pub fn ThresholdControl() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    let threshold = move || explorer.view.with(|v| v.threshold);
+    let loaded = move || explorer.hub.with(|h| h.evidence.is_some());
+    let on_input = move |ev: Event| {
+        let input: HtmlInputElement = event_target(&ev);
+        if let Ok(t) = input.value().parse::<Threshold>() {
+            let mut view = explorer.view.get_untracked();
+            view.threshold = t;
+            // A slider moved step by step is one change, not fifty history entries.
+            explorer.replace(view);
+        }
+    };
+    view! {
+        <div class="threshold">
+            <label for="threshold">"ReaL threshold"</label>
+            <input id="threshold" type="range" min="0.5" max="0.99" step="0.01"
+                data-testid="threshold"
+                disabled=move || !loaded()
+                prop:value=move || format!("{}", f64::from(threshold().hundredths()) / 100.0)
+                on:input=on_input />
+            <output data-testid="threshold-value" for="threshold">{move || threshold().to_string()}</output>
+            <span class="note">
+                {move || match (loaded(), threshold() == Threshold::REAL) {
+                    (false, true) => "load the rater files to move it".to_string(),
+                    (false, false) => format!("this link asks for ReaL at {}: load the rater files to rebuild it; until then ReaL is the published set (0.80)", threshold()),
+                    (true, true) => "0.80: the published ReaL set".to_string(),
+                    (true, false) => format!("every figure on the page now uses ReaL@{} (the published set is 0.80)", threshold()),
+                }}
+            </span>
+        </div>
+    }
+}
+
+/// Each loaded model's ReaL top-1 at every threshold, 0.80 and the current one marked, and
+/// where two models change order.
+#[component]
+pub fn ThresholdPlot() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    // Recounted only when the models or the evidence change, not when the threshold moves.
+    let curves = Memo::new(move |_| {
+        let data = explorer.data();
+        explorer.hub.with(|h| {
+            let evidence = h.evidence.as_ref()?;
+            let curves: Vec<(String, Vec<CurvePoint>)> = h
+                .models
+                .iter()
+                .map(|m| (m.name.clone(), evidence.curve(&data, &m.predictions)))
+                .collect();
+            (!curves.is_empty()).then(|| Shared(std::sync::Arc::new(curves)))
+        })
+    });
+    move || {
+        let curves = curves.get()?;
+        let curves = &curves.0;
+        let t = explorer.view.with(|v| v.threshold);
+        let (mut low, mut high) = (f64::MAX, f64::MIN);
+        for p in curves.iter().flat_map(|(_, c)| c) {
+            low = low.min(p.percent());
+            high = high.max(p.percent());
+        }
+        let (low, high) = ((low - 0.5).floor(), (high + 0.5).ceil());
+        let (w, h, left, bottom) = (640.0, 220.0, 48.0, 28.0);
+        let x = move |hundredths: f64| left + (hundredths - 50.0) / 49.0 * (w - left - 10.0);
+        let y = move |pct: f64| 10.0 + (high - pct) / (high - low).max(0.1) * (h - bottom - 10.0);
+        let mut swap_notes = Vec::new();
+        for (i, (a, ca)) in curves.iter().enumerate() {
+            for (b, cb) in curves.iter().skip(i + 1) {
+                for at in swaps(ca, cb) {
+                    swap_notes.push((at, format!("{a} and {b} change order at {at}")));
+                }
+            }
+        }
+        let lines = curves
+            .iter()
+            .enumerate()
+            .map(|(i, (name, c))| {
+                let points: Vec<String> = c
+                    .iter()
+                    .map(|p| {
+                        format!(
+                            "{:.1},{:.1}",
+                            x(f64::from(p.threshold.hundredths())),
+                            y(p.percent())
+                        )
+                    })
+                    .collect();
+                let at = c
+                    .iter()
+                    .find(|p| p.threshold == t)
+                    .map(|p| p.percent())
+                    .unwrap_or_default();
+                view! {
+                    <polyline class=format!("curve c{}", i % 8) points=points.join(" ")>
+                        <title>{format!("{name}: {at:.2}% at {t}")}</title>
+                    </polyline>
+                }
+            })
+            .collect_view();
+        let legend = curves
+            .iter()
+            .enumerate()
+            .map(|(i, (name, c))| {
+                let at = c.iter().find(|p| p.threshold == t).map(|p| p.percent()).unwrap_or_default();
+                view! {
+                    <li class=format!("c{}", i % 8) data-testid="threshold-curve" data-model=name.clone()>
+                        <span class="swatch"></span>
+                        {format!("{name}: {at:.2}% ReaL top-1 at {t}")}
+                    </li>
+                }
+            })
+            .collect_view();
+        let marks = swap_notes
+            .iter()
+            .map(|(at, _)| {
+                let cx = x(f64::from(at.hundredths()));
+                view! { <circle class="swap" cx=format!("{cx:.1}") cy=format!("{:.1}", h - bottom) r="4" /> }
+            })
+            .collect_view();
+        let notes = swap_notes
+            .into_iter()
+            .map(|(_, text)| view! { <li data-testid="threshold-swap">{text}</li> })
+            .collect_view();
+        let ticks = [50u8, 60, 70, 80, 90, 99]
+            .into_iter()
+            .map(|k| {
+                let tx = x(f64::from(k));
+                view! { <text class="tick" x=format!("{tx:.1}") y=format!("{:.1}", h - 8.0) text-anchor="middle">{format!("0.{k}")}</text> }
+            })
+            .collect_view();
+        Some(view! {
+            <figure class="threshold-plot" data-testid="threshold-plot">
+                <svg viewBox=format!("0 0 {w} {h}") role="img"
+                    aria-label="Each loaded model's ReaL top-1 against the threshold, from 0.50 to 0.99">
+                    <text class="tick" x="4" y=format!("{:.1}", y(high) + 4.0)>{format!("{high:.0}%")}</text>
+                    <text class="tick" x="4" y=format!("{:.1}", y(low))>{format!("{low:.0}%")}</text>
+                    <line class="published" x1=format!("{:.1}", x(80.0)) x2=format!("{:.1}", x(80.0)) y1="10" y2=format!("{:.1}", h - bottom) />
+                    <line class="current" x1=format!("{:.1}", x(f64::from(t.hundredths()))) x2=format!("{:.1}", x(f64::from(t.hundredths()))) y1="10" y2=format!("{:.1}", h - bottom) />
+                    {lines}
+                    {marks}
+                    {ticks}
+                </svg>
+                <figcaption>
+                    "ReaL top-1 against the threshold; the dashed line is the published 0.80, the solid one the threshold in use. "
+                    "Dots on the axis mark where two models change order."
+                </figcaption>
+                <ul class="legend">{legend}</ul>
+                <ul class="swaps">{notes}</ul>
+            </figure>
+        })
+    }
+}
+
+/// For each loaded model, how it fares on the images other models' published mistakes are
+/// about.
+#[component]
+fn MistakesFare() -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    move || {
+        let data = explorer.data();
+        explorer.hub.with(|h| {
+            if h.mistakes.is_empty() || h.models.is_empty() {
+                return None;
+            }
+            let rows = h
+                .mistakes
+                .iter()
+                .flat_map(|m| {
+                    let data = data.clone();
+                    h.models.iter().map(move |model| {
+                        let fare = m.fare(&data, &model.predictions);
+                        let a = fare.all;
+                        view! {
+                            <tr data-testid="mistakes-fare">
+                                <td>{m.model.display_name().to_string()}</td>
+                                <td>{model.name.clone()}</td>
+                                <td class="num">{count(a.predicted)}</td>
+                                <td class="num">{count(a.original_correct)}</td>
+                                <td class="num">{format!("{} of {}", count(a.real_correct), count(a.real_scored))}</td>
+                                <td class="num">{count(a.same_prediction)}</td>
+                            </tr>
+                        }
+                    })
+                })
+                .collect_view();
+            Some(view! {
+                <table class="mistakes-fare">
+                    <caption>"On the images another model's published mistakes are about"</caption>
+                    <thead><tr>
+                        <th>"mistakes of"</th><th>"your model"</th><th>"images it covers"</th>
+                        <th>"right by the original label"</th><th>"right by ReaL"</th><th>"same prediction as that model"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            })
+        })
+    }
+}

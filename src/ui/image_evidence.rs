@@ -1,0 +1,92 @@
+//! The evidence behind one image's labels: each candidate's score and votes, whether it is in
+//! the set at the threshold in use, and what other relabelings say.
+
+use crate::state::Explorer;
+use crate::ui::chips::ClassChip;
+use leptos::prelude::*;
+use real_core::ImageId;
+
+/// The raters' evidence, the crowd's votes and other models' published mistakes for an image.
+#[component]
+pub fn ImageEvidence(image: ImageId) -> impl IntoView {
+    let explorer = expect_context::<Explorer>();
+    move || {
+        let data = explorer.data();
+        let original = data.original_label(image);
+        let t = explorer.view.with(|v| v.threshold);
+        explorer.hub.with(|h| {
+            let raters = match &h.evidence {
+                None => view! {
+                    <p class="hint" data-testid="evidence-absent">
+                        "Load the rater files (on the overview) to see the evidence behind these labels."
+                    </p>
+                }
+                .into_any(),
+                Some(evidence) if !evidence.is_rated(image) => view! {
+                    <p data-testid="evidence-unrated">"not rated — ReaL keeps the original label"</p>
+                }
+                .into_any(),
+                Some(evidence) => {
+                    let mut candidates: Vec<_> = evidence.candidates(image).collect();
+                    // Best first; the order of the file's labels breaks ties.
+                    let keys: Vec<f64> = candidates.iter().map(|c| -f64::from(c.score)).collect();
+                    candidates = real_core::order::apply(&candidates, &real_core::order::by_key(&keys));
+                    let rows = candidates
+                        .into_iter()
+                        .map(|c| {
+                            let admitted = c.admitted(t);
+                            let votes = c.votes.map(|v| v.to_string()).unwrap_or_else(|| "—".into());
+                            view! {
+                                <tr data-testid="candidate-row" data-label=c.label.0 class:admitted=admitted>
+                                    <td><ClassChip dataset=data.clone() class=c.label kind=if c.label == original { "original" } else { "" } /></td>
+                                    <td class="score">
+                                        <span class="bar"><span style=format!("width: {:.1}%", 100.0 * c.score)></span></span>
+                                        <span class="num" data-testid="candidate-score">{format!("{:.3}", c.score)}</span>
+                                    </td>
+                                    <td class="num" data-testid="candidate-votes">{votes}</td>
+                                    <td>{if admitted { format!("in the set at {t}") } else { format!("out at {t}") }}</td>
+                                    <td>{(c.label == original).then_some("original label")}</td>
+                                </tr>
+                            }
+                        })
+                        .collect_view();
+                    view! {
+                        <table class="candidates" data-testid="candidates">
+                            <caption>{format!("What the raters said: each candidate's Dawid–Skene score (kept at ≥ {t}) and the five answers")}</caption>
+                            <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>"ReaL"</th><th></th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    }
+                    .into_any()
+                }
+            };
+            let crowd = h.mturk.as_ref().and_then(|m| m.judgement(image)).map(|j| {
+                let v = j.votes;
+                view! {
+                    <p class="crowd">
+                        "cleanlab's crowd, given " <ClassChip dataset=data.clone() class=j.given kind="original" />
+                        " or guessed " <ClassChip dataset=data.clone() class=j.guessed />
+                        ": "
+                        <span data-testid="mturk-votes">{format!("given {} · guessed {} · both {} · neither {}", v.given, v.guessed, v.both, v.neither)}</span>
+                        {if v.rejects_given() { " — the crowd did not accept the original label" } else { "" }}
+                    </p>
+                }
+            });
+            let mistakes = h
+                .mistakes
+                .iter()
+                .filter_map(|m| Some((m.model.display_name().to_string(), m.mistake(image)?)))
+                .map(|(model, x)| {
+                    view! {
+                        <p class="mistake" data-testid="image-mistake">
+                            {format!("{model} predicted ")}
+                            <ClassChip dataset=data.clone() class=x.prediction />
+                            {format!(": {}, {}", x.category.label(), x.severity.label())}
+                        </p>
+                    }
+                })
+                .collect_view();
+            view! { <div class="image-evidence" data-testid="image-evidence">{raters}{crowd}{mistakes}</div> }
+        })
+    }
+}
