@@ -5,7 +5,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { dist, serveDist, launchBrowser } from './bench_setup.mjs';
+import { existsSync } from 'node:fs';
+import { dist, evidence, serveDist, launchBrowser } from './bench_setup.mjs';
 
 // The download: every wasm module (the page's worker runs the same one) and the data file.
 const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
@@ -59,6 +60,27 @@ for (const file of process.argv.slice(2)) {
   }
   const size = (await stat(file)).size;
   console.log(`${path.basename(file)} (${(size / 1e6).toFixed(1)} MB), median of ${runs}: file given → figures shown ${median(seen).toFixed(0)} ms (${list(seen)}); → first frame with them painted ${median(painted).toFixed(0)} ms (${list(painted)})`);
+}
+
+// The raters' files from a local server (the page's own origin) to evidence ready: the
+// download, the worker inflating and counting both files, the evidence built on the page.
+if (existsSync(path.join(evidence, 'raters.npz'))) {
+  const ready = [];
+  const grew = [];
+  for (let i = 0; i < runs; i++) {
+    const page = await browser.newPage();
+    await page.goto(`${base}?evidence=${encodeURIComponent(`${base}evidence/`)}`);
+    await page.getByTestId('evidence-load').waitFor();
+    await page.waitForTimeout(1000);
+    const started = await page.evaluate(() => { document.querySelector('[data-testid=evidence-load]').click(); return performance.now(); });
+    await page.waitForFunction(() => document.querySelector('[data-testid=evidence-state]')?.textContent.includes('Votes: published'), null, { polling: 'raf', timeout: 120_000 });
+    ready.push(await page.evaluate((t) => performance.now() - t, started));
+    grew.push(Number(await page.getByTestId('evidence-state').getAttribute('data-worker-memory')));
+    await page.close();
+  }
+  console.log(`scores.npz + raters.npz (4.4 MB) from a local server → evidence ready, median of ${runs}: ${median(ready).toFixed(0)} ms (${list(ready)}); the worker's memory grew at most ${(Math.max(...grew) / 1e6).toFixed(1)} MB to read them`);
+} else {
+  console.log('rater files: skipped (../shared/data/reassessed-imagenet is absent)');
 }
 await browser.close();
 server.close();

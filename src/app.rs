@@ -268,7 +268,9 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
     }
     // A worker started now is ready when the first file arrives.
     crate::evaluator::warm_up();
-    let page = move || explorer.view.with(|v| v.page);
+    // A memo: the page is rebuilt when it changes, not at every change of the view (a
+    // threshold step, a filter), which its components follow on their own.
+    let page = Memo::new(move |_| explorer.view.with(|v| v.page));
     view! {
         <header class="masthead">
             <div class="brand">
@@ -283,7 +285,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
         <main>
             <Notices />
             <MissingModels />
-            {move || match page() {
+            {move || match page.get() {
                 Page::Overview => view! {
                     <DropZone on_file=on_file on_cancel=on_cancel />
                     <LabelOffer on_predictions=as_predictions />

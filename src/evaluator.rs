@@ -18,7 +18,8 @@ pub enum Event {
     Progress(String, Option<f64>),
     /// Predictions, and the worker's time in milliseconds.
     Done(Predictions, f64),
-    /// A rater file, whether it is byte for byte the published one, and the worker's time.
+    /// A rater file, whether it is byte for byte the published one, and how many bytes the
+    /// worker's memory grew to read it.
     Evidence(EvidenceFile, bool, f64),
     /// A message for the user.
     Failed(String),

@@ -128,7 +128,8 @@ fn next(explorer: Explorer) {
             stage,
             fraction,
         })),
-        Event::Evidence(file, published, _) => {
+        Event::Evidence(file, published, grew) => {
+            explorer.evidence_memory.update(|m| *m = m.max(grew));
             JOB.with(|j| j.borrow_mut().take());
             settle(explorer, file, shown.clone(), published);
             next(explorer);

@@ -46,6 +46,8 @@ pub struct Explorer {
     pub evidence_progress: RwSignal<Option<Progress>>,
     /// Why the rater files could not be loaded.
     pub evidence_error: RwSignal<Option<String>>,
+    /// The most the worker's memory grew to read a rater file, in bytes (for the benchmark).
+    pub evidence_memory: RwSignal<f64>,
     /// The published relabeling being downloaded.
     pub relabel_progress: RwSignal<Option<String>>,
     /// Why a relabeling could not be loaded.
@@ -214,6 +216,7 @@ impl Explorer {
             pairs: StoredValue::new(None),
             evidence_progress: RwSignal::new(None),
             evidence_error: RwSignal::new(None),
+            evidence_memory: RwSignal::new(0.0),
             relabel_progress: RwSignal::new(None),
             relabel_error: RwSignal::new(None),
         }

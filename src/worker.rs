@@ -122,6 +122,7 @@ fn rehearsal_file(dataset: &Dataset) -> Vec<u8> {
 fn run_evidence(id: u32, file: &web_sys::Blob) {
     use real_core::evidence::{RATERS_SHA256, SCORES_SHA256};
     let started = now();
+    let before = memory_bytes();
     let bytes = match read(id, file) {
         Ok(bytes) => bytes,
         Err(reason) => return post(&protocol::failed(id, &reason)),
@@ -141,8 +142,10 @@ fn run_evidence(id: u32, file: &web_sys::Blob) {
     drop(bytes);
     match outcome {
         Ok(evidence) => {
+            // Wasm memory only grows, so its size now is the peak of the whole read.
+            let grew = memory_bytes() - before;
             let (message, transfer) =
-                protocol::evidence_done(id, &evidence, published, now() - started);
+                protocol::evidence_done(id, &evidence, published, now() - started, grew);
             if scope()
                 .post_message_with_transfer(&message, &transfer)
                 .is_err()
@@ -155,6 +158,15 @@ fn run_evidence(id: u32, file: &web_sys::Blob) {
         }
         Err(e) => post(&protocol::failed(id, &format!("{e}."))),
     }
+}
+
+/// The worker's wasm memory in bytes.
+fn memory_bytes() -> f64 {
+    wasm_bindgen::memory()
+        .unchecked_into::<js_sys::WebAssembly::Memory>()
+        .buffer()
+        .unchecked_into::<js_sys::ArrayBuffer>()
+        .byte_length() as f64
 }
 
 fn run(id: u32, file: &web_sys::Blob, options: real_core::LoadOptions) {

@@ -236,6 +236,7 @@ pub fn evidence_done(
     file: &EvidenceFile,
     published: bool,
     elapsed_ms: f64,
+    memory_grew: f64,
 ) -> (Object, Array) {
     let message = message(Kind::Done);
     let transfer = Array::new();
@@ -243,6 +244,7 @@ pub fn evidence_done(
     set(&message, "evidence", &JsValue::TRUE);
     set(&message, "published", &JsValue::from_bool(published));
     set(&message, "elapsed_ms", &JsValue::from_f64(elapsed_ms));
+    set(&message, "memory_grew", &JsValue::from_f64(memory_grew));
     let questions = Uint32Array::from(file.packed_questions().as_slice());
     transfer.push(&questions.buffer());
     set(&message, "questions", &questions);
@@ -263,8 +265,8 @@ pub fn evidence_done(
     (message, transfer)
 }
 
-/// The rater file of an [`evidence_done`] message, whether it is the published file, and the
-/// worker's time in ms.
+/// The rater file of an [`evidence_done`] message, whether it is the published file, and how
+/// much the worker's memory grew to read it (bytes).
 pub fn evidence_parts(message: &JsValue) -> Result<(EvidenceFile, bool, f64), String> {
     let broken = |what: &str| format!("the worker's answer is damaged ({what})");
     let questions = get(message, "questions")
@@ -285,6 +287,6 @@ pub fn evidence_parts(message: &JsValue) -> Result<(EvidenceFile, bool, f64), St
     Ok((
         file,
         get(message, "published").is_truthy(),
-        number(message, "elapsed_ms").unwrap_or_default(),
+        number(message, "memory_grew").unwrap_or_default(),
     ))
 }

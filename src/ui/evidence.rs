@@ -83,7 +83,8 @@ pub fn EvidencePanel() -> impl IntoView {
                 "ReaL keeps a candidate label when its Dawid–Skene probability, estimated from five raters' answers, reaches 0.80. "
                 "Load the raters' files to see each label's evidence, rebuild ReaL at another threshold and find contested images."
             </p>
-            <p class="evidence-state" data-testid="evidence-state">{status}</p>
+            <p class="evidence-state" data-testid="evidence-state"
+                data-worker-memory=move || explorer.evidence_memory.get()>{status}</p>
             <div class="evidence-actions">
                 <button data-testid="evidence-load" on:click=move |_| crate::evidence::load_published(explorer)>
                     "Load the published rater files"
@@ -165,9 +166,23 @@ pub fn ThresholdControl() -> impl IntoView {
 pub fn ThresholdPlot() -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     // Recounted only when the models or the evidence change, not when the threshold moves.
+    let inputs = Memo::new(move |_| {
+        explorer.hub.with(|h| {
+            (
+                h.models
+                    .iter()
+                    .map(|m| (m.id, m.name.clone()))
+                    .collect::<Vec<_>>(),
+                h.evidence.clone().map(Shared),
+            )
+        })
+    });
     let curves = Memo::new(move |_| {
         let data = explorer.data();
-        explorer.hub.with(|h| {
+        // Read, not only tracked: a memo that is never read never computes, and so never
+        // hears of the hub's changes.
+        let _ = inputs.with(|(ids, _)| ids.len());
+        explorer.hub.with_untracked(|h| {
             let evidence = h.evidence.as_ref()?;
             let curves: Vec<(String, Vec<CurvePoint>)> = h
                 .models

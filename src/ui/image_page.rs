@@ -159,7 +159,7 @@ pub fn ImagePage() -> impl IntoView {
                         <h3>{title}</h3>
                         <table class="predictions" data-testid="predictions">
                             <thead>
-                                <tr><th>"#"</th><th>"class"</th><th>"score"</th><th>"under ReaL"</th><th>"under original"</th></tr>
+                                <tr><th>"#"</th><th>"class"</th><th>"score"</th><th>{format!("under {real_name}")}</th><th>"under original"</th></tr>
                             </thead>
                             <tbody>{rows}</tbody>
                         </table>

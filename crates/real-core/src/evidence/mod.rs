@@ -251,25 +251,32 @@ impl Evidence {
     /// The label set at `threshold`: a rated image's candidates with score at least t, and the
     /// original label of every image never rated. At 0.80 it is the published ReaL set.
     pub fn label_set(&self, dataset: &Dataset, threshold: Threshold) -> LabelSet {
-        let sets = dataset
-            .images()
-            .map(|image| {
-                Some(if self.is_rated(image) {
-                    self.candidates(image)
-                        .filter(|c| c.admitted(threshold))
-                        .map(|c| c.label)
-                        .collect()
-                } else {
-                    vec![dataset.original_label(image)]
-                })
-            })
-            .collect();
-        LabelSet::from_sets(
-            threshold.key(),
-            "rater scores (scores.npz)",
-            format!("ReaL at threshold {threshold}"),
-            sets,
-        )
+        // Built in place rather than through a list per image: the slider rebuilds it at
+        // every step.
+        let mut start = Vec::with_capacity(ImageId::COUNT + 1);
+        let mut classes = Vec::with_capacity(ImageId::COUNT + self.labels.len() / 4);
+        start.push(0u32);
+        for image in dataset.images() {
+            match self.range(image).filter(|r| !r.is_empty()) {
+                Some(range) => classes.extend(
+                    range
+                        .filter(|&i| threshold.admits(self.levels[i]))
+                        .map(|i| self.labels[i]),
+                ),
+                None => classes.push(dataset.original_label(image)),
+            }
+            start.push(u32::try_from(classes.len()).unwrap_or(u32::MAX));
+        }
+        let covered = vec![true; start.len() - 1];
+        LabelSet {
+            key: threshold.key(),
+            source: "rater scores (scores.npz)".into(),
+            format: format!("ReaL at threshold {threshold}"),
+            warnings: Vec::new(),
+            start,
+            classes,
+            covered,
+        }
     }
 
     /// How near the image's evidence is to the line at `threshold`: the smallest
