@@ -330,3 +330,275 @@ fn evidence_survives_its_compact_form_and_refuses_damage() {
     flipped[bytes.len() / 2] ^= 1;
     assert!(real_core::compact::decode_evidence(&flipped).is_err());
 }
+
+// --- Hostile archives: every one is refused with a sentence, none panics or runs away. ---
+
+/// A ZIP archive of `(name, bytes, deflate)` members, as numpy writes them.
+fn zip(members: &[(&str, Vec<u8>, bool)]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut directory = Vec::new();
+    for (name, data, deflate) in members {
+        let stored = if *deflate {
+            miniz_oxide::deflate::compress_to_vec(data, 6)
+        } else {
+            data.clone()
+        };
+        let offset = out.len() as u32;
+        let header = |sig: &[u8], central: bool| {
+            let mut h = sig.to_vec();
+            if central {
+                h.extend_from_slice(&20u16.to_le_bytes());
+            }
+            h.extend_from_slice(&20u16.to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            h.extend_from_slice(&(if *deflate { 8u16 } else { 0 }).to_le_bytes());
+            h.extend_from_slice(&[0; 8]); // time, date, crc
+            h.extend_from_slice(&(stored.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            h.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            h.extend_from_slice(&0u16.to_le_bytes());
+            if central {
+                h.extend_from_slice(&[0; 6]); // comment length, disk, internal attributes
+                h.extend_from_slice(&[0; 4]); // external attributes
+                h.extend_from_slice(&offset.to_le_bytes());
+            }
+            h.extend_from_slice(name.as_bytes());
+            h
+        };
+        out.extend(header(b"PK\x03\x04", false));
+        out.extend_from_slice(&stored);
+        directory.extend(header(b"PK\x01\x02", true));
+    }
+    let at = out.len() as u32;
+    out.extend_from_slice(&directory);
+    out.extend_from_slice(b"PK\x05\x06\0\0\0\0");
+    out.extend_from_slice(&(members.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(members.len() as u16).to_le_bytes());
+    out.extend_from_slice(&(directory.len() as u32).to_le_bytes());
+    out.extend_from_slice(&at.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
+
+/// `info` for `names` (file, label) as numpy's `<U28`.
+fn info(rows: &[(&str, &str)]) -> Vec<u8> {
+    let mut data = Vec::new();
+    for (file, label) in rows {
+        for text in [file, label] {
+            let mut chars: Vec<u32> = text.chars().map(u32::from).collect();
+            chars.resize(28, 0);
+            for c in chars {
+                data.extend_from_slice(&c.to_le_bytes());
+            }
+        }
+    }
+    crate::util::npy("<U28", false, &[rows.len(), 2], &data)
+}
+
+fn floats(values: &[f64]) -> Vec<u8> {
+    values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+const ROWS: [(&str, &str); 3] = [
+    ("ILSVRC2012_val_00000010.JPEG", "5"),
+    ("ILSVRC2012_val_00000010.JPEG", "7"),
+    ("ILSVRC2012_val_00049999.JPEG", "999"),
+];
+
+fn refused(bytes: &[u8], says: &str) {
+    match evidence::read(bytes, &mut |_| {}) {
+        Ok(_) => panic!("accepted a file that should say '{says}'"),
+        Err(e) => assert!(e.to_string().contains(says), "'{e}' should say '{says}'"),
+    }
+}
+
+#[test]
+fn crafted_archives_are_read_or_refused_with_a_reason() {
+    let scores = |values: &[f64], deflate| {
+        zip(&[
+            ("info.npy", info(&ROWS), deflate),
+            (
+                "tensor.npy",
+                crate::util::npy("<f8", false, &[values.len()], &floats(values)),
+                deflate,
+            ),
+        ])
+    };
+    // A good small file reads, stored or deflated, and big-endian floats read too.
+    for deflate in [false, true] {
+        assert!(evidence::read(&scores(&[0.1, 0.9, 0.5], deflate), &mut |_| {}).is_ok());
+    }
+    let big: Vec<u8> = [0.25f64, 0.5, 1.0]
+        .iter()
+        .flat_map(|v| v.to_be_bytes())
+        .collect();
+    let file = zip(&[
+        ("info.npy", info(&ROWS), true),
+        (
+            "tensor.npy",
+            crate::util::npy(">f8", false, &[3], &big),
+            true,
+        ),
+    ]);
+    let EvidenceFile::Scores {
+        scores: read_back, ..
+    } = read(&file)
+    else {
+        panic!()
+    };
+    assert_eq!(read_back, vec![0.25, 0.5, 1.0]);
+
+    refused(&scores(&[0.1, f64::NAN, 0.5], true), "question 2");
+    refused(&scores(&[0.1, 1.5, 0.5], true), "expected a probability");
+    refused(&scores(&[0.1, 0.2], true), "with 3 questions");
+    // Names that are not validation files, control characters, labels out of range.
+    for (rows, says) in [
+        (
+            vec![("ILSVRC2012_val_0000\u{7}010.JPEG", "5")],
+            "question 1",
+        ),
+        (vec![("../../etc/passwd", "5")], "file name"),
+        (
+            vec![("ILSVRC2012_val_00000010.JPEG", "1000")],
+            "class index",
+        ),
+        (vec![("ILSVRC2012_val_00000010.JPEG", "-1")], "class index"),
+        (vec![("ILSVRC2012_val_00050001.JPEG", "1")], "file name"),
+    ] {
+        let file = zip(&[
+            ("info.npy", info(&rows), true),
+            (
+                "tensor.npy",
+                crate::util::npy("<f8", false, &[1], &floats(&[0.5])),
+                true,
+            ),
+        ]);
+        refused(&file, says);
+    }
+    // A question asked twice.
+    let twice = zip(&[
+        ("info.npy", info(&[ROWS[0], ROWS[0]]), true),
+        (
+            "tensor.npy",
+            crate::util::npy("<f8", false, &[2], &floats(&[0.5, 0.5])),
+            true,
+        ),
+    ]);
+    let err = Evidence::from_scores(read(&twice), Provenance::default()).unwrap_err();
+    assert!(err.to_string().contains("asked twice"), "{err}");
+
+    // Raters: a half answer, two answers at once, a tensor claiming 10 GB, too many raters.
+    let raters = |answers: &[f64], shape: &[usize]| {
+        zip(&[
+            ("info.npy", info(&ROWS), true),
+            (
+                "tensor.npy",
+                crate::util::npy("<f8", false, shape, &floats(answers)),
+                true,
+            ),
+        ])
+    };
+    let mut answers = vec![0.0; 5 * 3 * 3];
+    for r in 0..5 {
+        for q in 0..3 {
+            answers[(r * 3 + q) * 3 + 2] = 1.0;
+        }
+    }
+    assert!(evidence::read(&raters(&answers, &[5, 3, 3]), &mut |_| {}).is_ok());
+    let mut half = answers.clone();
+    half[2] = 0.5;
+    refused(&raters(&half, &[5, 3, 3]), "one-hot");
+    let mut both = answers.clone();
+    both[0] = 1.0;
+    refused(&raters(&both, &[5, 3, 3]), "one-hot");
+    let mut four = answers.clone();
+    four[2] = 0.0;
+    refused(&raters(&four, &[5, 3, 3]), "4 answers");
+    let header_only = zip(&[
+        ("info.npy", info(&ROWS), true),
+        (
+            "tensor.npy",
+            crate::util::npy("<f8", false, &[999, 3, 3], &[]),
+            true,
+        ),
+    ]);
+    refused(&header_only, "truncated");
+    let claims: Vec<u8> = crate::util::npy("<f8", false, &[1000, 60_000, 3], &[]);
+    let mut huge_info = Vec::new();
+    for i in 0..60_000 {
+        huge_info.push((
+            format!("ILSVRC2012_val_{:08}.JPEG", i % 50_000 + 1),
+            format!("{}", i / 50_000),
+        ));
+    }
+    let rows: Vec<(&str, &str)> = huge_info
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let bomb = zip(&[
+        ("info.npy", info(&rows), true),
+        ("tensor.npy", claims, true),
+    ]);
+    refused(&bomb, "would inflate past");
+    refused(&raters(&[], &[1001, 3, 3]), "raters");
+}
+
+#[test]
+fn an_archive_that_inflates_past_its_claim_is_stopped() {
+    // The directory says 200 bytes; the member inflates to 50 MB of zeros.
+    let mut tensor = crate::util::npy("<f8", false, &[3], &floats(&[0.1, 0.2, 0.3]));
+    tensor.resize(50 << 20, 0);
+    let mut file = zip(&[
+        ("info.npy", info(&ROWS), true),
+        ("tensor.npy", tensor, true),
+    ]);
+    // Patch the declared size (central directory and local header) down to 200 bytes.
+    let patch = |file: &mut Vec<u8>, sig: &[u8], offset: usize| {
+        let mut at = 0;
+        while let Some(i) = file[at..].windows(4).position(|w| w == sig) {
+            let start = at + i;
+            let name_at = start + if sig == b"PK\x01\x02" { 46 } else { 30 };
+            if file.get(name_at..name_at + 10) == Some(b"tensor.npy") {
+                file[start + offset..start + offset + 4].copy_from_slice(&200u32.to_le_bytes());
+            }
+            at = start + 4;
+        }
+    };
+    patch(&mut file, b"PK\x01\x02", 24);
+    patch(&mut file, b"PK\x03\x04", 22);
+    refused(&file, "past its declared");
+}
+
+#[test]
+fn mutated_rater_files_never_panic() {
+    // Many bytes changed at once, cut short, lengthened: a deterministic fuzz of both files.
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    for original in [synthetic("scores.npz"), synthetic("raters.npz")] {
+        for _ in 0..400 {
+            let mut bytes = original.clone();
+            match next() % 4 {
+                0 => bytes.truncate((next() as usize) % bytes.len()),
+                1 => {
+                    let at = (next() as usize) % bytes.len();
+                    let fill = next() as u8;
+                    bytes.splice(at..at, std::iter::repeat_n(fill, (next() % 64) as usize));
+                }
+                _ => {
+                    for _ in 0..1 + next() % 16 {
+                        let at = (next() as usize) % bytes.len();
+                        bytes[at] = next() as u8;
+                    }
+                }
+            }
+            if let Ok(file) = evidence::read(&bytes, &mut |_| {}) {
+                let _ = Evidence::from_scores(file, Provenance::default());
+            }
+        }
+    }
+}

@@ -19,6 +19,12 @@ const FORMAT: &str = "rater evidence (.npz)";
 pub const MAX_QUESTIONS: usize = 2_000_000;
 /// The most raters a file may hold (the published file has 85).
 pub const MAX_RATERS: usize = 1_000;
+/// The most bytes the raters' tensor may inflate to: 2.8 times the published 377 MB. A small
+/// archive can claim far more (deflate packs zeros a thousandfold); the claim is refused
+/// before any inflating, so that no file can keep the worker busy for minutes.
+pub const MAX_TENSOR_BYTES: usize = 1 << 30;
+/// The longest text an `info` cell may hold (the published file names have 28 characters).
+const MAX_INFO_CHARS: usize = 64;
 /// Answers every question of the published `raters.npz` has.
 pub const ANSWERS_PER_QUESTION: u8 = 5;
 /// Questions in the golden files (`golden.npz`, `raters_golden.npz`), which share the layout.
@@ -103,6 +109,15 @@ pub fn read(bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<EvidenceFile,
                 return Err(ParseError::new(
                     FORMAT,
                     format!("'tensor' has {r} raters; expected 1 to {MAX_RATERS}"),
+                ));
+            }
+            if r.saturating_mul(n).saturating_mul(3 * head.width) > MAX_TENSOR_BYTES {
+                return Err(ParseError::new(
+                    FORMAT,
+                    format!(
+                        "'tensor' of {r} raters × {n} questions would inflate past {} MB; the published raters.npz inflates to 377 MB",
+                        MAX_TENSOR_BYTES >> 20
+                    ),
                 ));
             }
             let votes = read_votes(tensor, *r, n, &mut tensor_progress)?;
@@ -318,6 +333,9 @@ fn read_info(
                     "info",
                     format!("{n} questions; expected 1 to {MAX_QUESTIONS}"),
                 ));
+            }
+            if c > MAX_INFO_CHARS {
+                return Err(refuse("info", format!("text of {c} characters a cell; expected file names and labels of at most {MAX_INFO_CHARS}")));
             }
             chars.set(c);
             expected.set(n);
