@@ -326,9 +326,14 @@ impl Job {
         if UNAVAILABLE.with(Cell::get) {
             return None;
         }
-        // A load still under way is abandoned with its worker.
-        if SLOT.with(|s| s.borrow().as_ref().is_some_and(|slot| slot.load.is_some())) {
+        // A load still under way is abandoned with its worker, and told so (a rater file
+        // being read when a predictions file arrives, or the other way round).
+        let abandoned = SLOT.with(|s| s.borrow_mut().as_mut().and_then(|slot| slot.load.take()));
+        if let Some(load) = abandoned {
             retire();
+            (load.on_event)(Event::Failed(
+                "stopped because another file was given to the page meanwhile; give it again".into(),
+            ));
         }
         warm_up();
         let id = next(&NEXT_LOAD);
