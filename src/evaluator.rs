@@ -332,7 +332,8 @@ impl Job {
         if let Some(load) = abandoned {
             retire();
             (load.on_event)(Event::Failed(
-                "stopped because another file was given to the page meanwhile; give it again".into(),
+                "stopped because another file was given to the page meanwhile; give it again"
+                    .into(),
             ));
         }
         warm_up();

@@ -56,11 +56,15 @@ pub fn Workspace() -> impl IntoView {
     };
     let models = move || {
         let on_screen = explorer.evaluation.get().map(|e| e.id);
+        let data = explorer.data();
         explorer.hub.with(|h| {
             h.models
                 .iter()
                 .map(|m| {
-                    let real_top1 = m.report.real(1).and_then(|a| a.fraction);
+                    // From the hub, so that it follows the ReaL threshold like every figure.
+                    let real_top1 = h
+                        .figures(&data, m, real_core::labels::REAL)
+                        .and_then(|f| f.score.top(1).and_then(|a| a.fraction));
                     let partial = m.report.images < real_core::ImageId::COUNT;
                     view! {
                         <ModelItem
@@ -77,6 +81,7 @@ pub fn Workspace() -> impl IntoView {
                             )
                             bytes=m.predictions.size_bytes()
                             real_top1=real_top1.map(percent).unwrap_or_else(|| "—".into())
+                            real_name=h.label_set(real_core::labels::REAL).map_or_else(|| "ReaL".into(), |l| l.name.clone())
                             on_screen=on_screen == Some(m.id)
                             stored=m.stored
                             restored=m.restored
@@ -208,6 +213,8 @@ fn ModelItem(
     detail: String,
     /// Its ReaL top-1, formatted.
     real_top1: String,
+    /// The ReaL set's name (`ReaL@0.90` when rebuilt at another threshold).
+    real_name: String,
     /// Whether it is the model on screen.
     on_screen: bool,
     /// Memory its predictions hold.
@@ -282,7 +289,7 @@ fn ModelItem(
                 }.into_any()
             }}
             {restored.then(|| view! { <span class="restored" title="kept from an earlier visit">"restored"</span> })}
-            <span class="figure-small">"ReaL top-1 " <strong>{real_top1}</strong></span>
+            <span class="figure-small">{format!("{real_name} top-1 ")} <strong>{real_top1}</strong></span>
             <span class="detail">{detail}</span>
             <button class="button" on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
             <button class="button" data-testid="remove-model" on:click=remove>"remove"</button>
