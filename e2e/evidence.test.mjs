@@ -43,9 +43,17 @@ async function candidates(page) {
   ]));
 }
 
-function wantCandidates(rows) {
-  // The page lists candidates best first; numpy's rows are by label.
-  return [...rows].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([label, score, v]) => [label, score.toFixed(3), v.join('/')]);
+/** What the page shows for numpy's candidates at threshold `t`: best first (numpy's rows are by
+ * label), each score rounded down to three decimals, and never shown at or above the threshold
+ * when the float64 score is below it. */
+function wantCandidates(rows, t) {
+  const shown = (score) => {
+    let thousandths = Math.floor(score * 1000 + 1e-6);
+    const line = Math.round(t * 1000);
+    if (score < t && thousandths >= line) thousandths = line - 1;
+    return (thousandths / 1000).toFixed(3);
+  };
+  return [...rows].sort((a, b) => b[1] - a[1] || a[0] - b[0]).map(([label, score, v]) => [label, shown(score), v.join('/')]);
 }
 
 test('published rater files: ReaL rebuilt at every threshold, evidence per image, kept for the next visit', { skip: !hasPublished && 'skipped: ../shared/data/reassessed-imagenet is absent on this checkout' }, async () => {
@@ -91,7 +99,7 @@ test('published rater files: ReaL rebuilt at every threshold, evidence per image
       dispatchEvent(new PopStateEvent('popstate'));
     }, number);
     await page.getByTestId('candidate-row').first().waitFor();
-    assert.deepEqual(await candidates(page), wantCandidates(rows), file);
+    assert.deepEqual(await candidates(page), wantCandidates(rows, 0.9), file);
   }
   await shot(page, 'evidence-image.png');
   // An image never rated says so.
@@ -138,7 +146,7 @@ test('rater files given by the user, one by one; the wrong files are refused and
   const [file, rows] = Object.entries(want.candidates)[0];
   await page.goto(`${ctx.base}?page=image&image=${Number(file.slice(15, 23))}&t=0.99`);
   await page.getByTestId('candidate-row').first().waitFor({ timeout: 30_000 });
-  assert.deepEqual(await candidates(page), wantCandidates(rows));
+  assert.deepEqual(await candidates(page), wantCandidates(rows, 0.99));
   // The contested filter selects only rated images.
   await page.goto(`${ctx.base}?page=cases&contested=1&sort=contested`);
   // The kept evidence comes back from storage a moment after the page opens.

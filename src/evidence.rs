@@ -237,29 +237,42 @@ pub fn load_relabelings(explorer: Explorer, files: Vec<web_sys::File>) {
     }
 }
 
-/// Fetches the published relabelings.
+/// Fetches the published relabelings (from the link's `evidence=` folder instead, when it
+/// names one: its files keep their published names).
 pub fn load_published_relabelings(explorer: Explorer) {
     explorer.relabel_error.set(None);
+    let folder = explorer
+        .view
+        .with_untracked(|v| v.evidence.is_some())
+        .then(|| base(explorer).ok())
+        .flatten();
     spawn_local(async move {
-        for (what, url) in PUBLISHED_RELABELINGS {
+        let mut failed = Vec::new();
+        for (what, published) in PUBLISHED_RELABELINGS {
+            let name = published.rsplit('/').next().unwrap_or(published);
+            let url = folder
+                .as_ref()
+                .map_or_else(|| published.to_string(), |f| format!("{f}{name}"));
             explorer.relabel_progress.set(Some(what.to_string()));
-            match fetch_blob(url).await {
-                Ok(blob) => match JsFuture::from(blob.array_buffer()).await {
-                    Ok(buffer) => {
-                        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-                        let name = url.rsplit('/').next().unwrap_or(url);
-                        add_relabeling(explorer, name, &bytes, true);
-                    }
-                    Err(_) => explorer
-                        .relabel_error
-                        .set(Some(format!("{what}: the download broke off"))),
-                },
-                Err(message) => explorer
-                    .relabel_error
-                    .set(Some(format!("{what} could not be downloaded: {message}"))),
+            let bytes = match fetch_blob(&url).await {
+                Ok(blob) => JsFuture::from(blob.array_buffer())
+                    .await
+                    .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
+                    .map_err(|_| "the download broke off".to_string()),
+                Err(message) => Err(message),
+            };
+            match bytes {
+                Ok(bytes) => add_relabeling(explorer, name, &bytes, true),
+                Err(message) => failed.push(format!("{what} ({message})")),
             }
         }
         explorer.relabel_progress.set(None);
+        if !failed.is_empty() {
+            explorer.relabel_error.set(Some(format!(
+                "Could not download {}.",
+                failed.join("; ")
+            )));
+        }
     });
 }
 

@@ -81,13 +81,21 @@ pub fn EvidencePanel() -> impl IntoView {
             <h2>"What the raters said"</h2>
             <p class="intro">
                 "ReaL keeps a candidate label when its Dawid–Skene probability, estimated from five raters' answers, reaches 0.80. "
-                "Load the raters' files to see each label's evidence, rebuild ReaL at another threshold and find contested images."
+                {move || if explorer.hub.with(|h| h.evidence.is_some()) {
+                    "Each image's page shows its evidence; move the threshold to rebuild ReaL, or filter the cases to the contested ones."
+                } else {
+                    "Load the raters' files to see each label's evidence, rebuild ReaL at another threshold and find contested images."
+                }}
             </p>
             <p class="evidence-state" data-testid="evidence-state"
                 data-worker-memory=move || explorer.evidence_memory.get()>{status}</p>
             <div class="evidence-actions">
                 <button data-testid="evidence-load" on:click=move |_| crate::evidence::load_published(explorer)>
-                    "Load the published rater files"
+                    {move || if explorer.hub.with(|h| h.evidence.is_some()) {
+                        "Load the published rater files again"
+                    } else {
+                        "Load the published rater files"
+                    }}
                 </button>
                 <label class="pick-inline">
                     "or choose scores.npz and raters.npz "
@@ -187,7 +195,15 @@ pub fn ThresholdPlot() -> impl IntoView {
             let curves: Vec<(String, Vec<CurvePoint>)> = h
                 .models
                 .iter()
-                .map(|m| (m.name.clone(), evidence.curve(&data, &m.predictions)))
+                .map(|m| {
+                    let images = m.predictions.images.len();
+                    let name = if images < real_core::ImageId::COUNT {
+                        format!("{} (partial: {} images)", m.name, count(images))
+                    } else {
+                        m.name.clone()
+                    };
+                    (name, evidence.curve(&data, &m.predictions))
+                })
                 .collect();
             (!curves.is_empty()).then(|| Shared(std::sync::Arc::new(curves)))
         })
@@ -203,14 +219,24 @@ pub fn ThresholdPlot() -> impl IntoView {
         }
         let (low, high) = ((low - 0.5).floor(), (high + 0.5).ceil());
         let (w, h, left, bottom) = (640.0, 220.0, 48.0, 28.0);
-        let x = move |hundredths: f64| left + (hundredths - 50.0) / 49.0 * (w - left - 10.0);
+        let x = move |hundredths: f64| left + (hundredths - 50.0) / 49.0 * (w - left - 24.0);
         let y = move |pct: f64| 10.0 + (high - pct) / (high - low).max(0.1) * (h - bottom - 10.0);
+        let mut swap_marks = Vec::new();
         let mut swap_notes = Vec::new();
         for (i, (a, ca)) in curves.iter().enumerate() {
             for (b, cb) in curves.iter().skip(i + 1) {
-                for at in swaps(ca, cb) {
-                    swap_notes.push((at, format!("{a} and {b} change order at {at}")));
+                let at = swaps(ca, cb);
+                if at.is_empty() {
+                    continue;
                 }
+                let list: Vec<String> = at.iter().map(ToString::to_string).collect();
+                let differ = ca.first().map(|p| p.scored) != cb.first().map(|p| p.scored);
+                swap_notes.push(format!(
+                    "{a} and {b} change order at {}{}",
+                    list.join(", "),
+                    if differ { " (scored on different images)" } else { "" }
+                ));
+                swap_marks.extend(at);
             }
         }
         let lines = curves
@@ -252,16 +278,22 @@ pub fn ThresholdPlot() -> impl IntoView {
                 }
             })
             .collect_view();
-        let marks = swap_notes
+        let marks = swap_marks
             .iter()
-            .map(|(at, _)| {
+            .map(|at| {
                 let cx = x(f64::from(at.hundredths()));
                 view! { <circle class="swap" cx=format!("{cx:.1}") cy=format!("{:.1}", h - bottom) r="4" /> }
             })
             .collect_view();
         let notes = swap_notes
             .into_iter()
-            .map(|(_, text)| view! { <li data-testid="threshold-swap">{text}</li> })
+            .map(|text| view! { <li data-testid="threshold-swap">{text}</li> })
+            .collect_view();
+        let y_ticks = (0..4)
+            .map(|i| {
+                let pct = low + (high - low) * f64::from(i) / 3.0;
+                view! { <text class="tick" x="4" y=format!("{:.1}", y(pct) + 4.0)>{format!("{pct:.1}%")}</text> }
+            })
             .collect_view();
         let ticks = [50u8, 60, 70, 80, 90, 99]
             .into_iter()
@@ -274,8 +306,7 @@ pub fn ThresholdPlot() -> impl IntoView {
             <figure class="threshold-plot" data-testid="threshold-plot">
                 <svg viewBox=format!("0 0 {w} {h}") role="img"
                     aria-label="Each loaded model's ReaL top-1 against the threshold, from 0.50 to 0.99">
-                    <text class="tick" x="4" y=format!("{:.1}", y(high) + 4.0)>{format!("{high:.0}%")}</text>
-                    <text class="tick" x="4" y=format!("{:.1}", y(low))>{format!("{low:.0}%")}</text>
+                    {y_ticks}
                     <line class="published" x1=format!("{:.1}", x(80.0)) x2=format!("{:.1}", x(80.0)) y1="10" y2=format!("{:.1}", h - bottom) />
                     <line class="current" x1=format!("{:.1}", x(f64::from(t.hundredths()))) x2=format!("{:.1}", x(f64::from(t.hundredths()))) y1="10" y2=format!("{:.1}", h - bottom) />
                     {lines}
@@ -283,7 +314,11 @@ pub fn ThresholdPlot() -> impl IntoView {
                     {ticks}
                 </svg>
                 <figcaption>
-                    "ReaL top-1 against the threshold; the dashed line is the published 0.80, the solid one the threshold in use. "
+                    {if t == Threshold::REAL {
+                        "ReaL top-1 against the threshold; the line marks the published 0.80, which is also the threshold in use. "
+                    } else {
+                        "ReaL top-1 against the threshold; the dashed line is the published 0.80, the solid one the threshold in use. "
+                    }}
                     "Dots on the axis mark where two models change order."
                 </figcaption>
                 <ul class="legend">{legend}</ul>
@@ -317,7 +352,7 @@ fn MistakesFare() -> impl IntoView {
                                 <td>{m.model.display_name().to_string()}</td>
                                 <td>{model.name.clone()}</td>
                                 <td class="num">{count(a.predicted)}</td>
-                                <td class="num">{count(a.original_correct)}</td>
+                                <td class="num">{format!("{} of {}", count(a.original_correct), count(a.predicted))}</td>
                                 <td class="num">{format!("{} of {}", count(a.real_correct), count(a.real_scored))}</td>
                                 <td class="num">{count(a.same_prediction)}</td>
                             </tr>
@@ -326,6 +361,7 @@ fn MistakesFare() -> impl IntoView {
                 })
                 .collect_view();
             Some(view! {
+                <div class="table-scroll">
                 <table class="mistakes-fare">
                     <caption>"On the images another model's published mistakes are about"</caption>
                     <thead><tr>
@@ -334,6 +370,7 @@ fn MistakesFare() -> impl IntoView {
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                </div>
             })
         })
     }

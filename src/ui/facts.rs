@@ -30,7 +30,7 @@ pub fn DatasetFactsPanel(
     };
     view! {
         <section class="facts" data-testid="dataset-facts" data-decode-ms=format!("{decode_ms:.2}")>
-            <h2>"The validation set, relabelled"</h2>
+            <h2>"The validation set, relabelled" <span class="sub">" · the published ReaL set (threshold 0.80)"</span></h2>
             <table>
                 <tbody>
                     {row("Images", facts.images, "fact-images", "ILSVRC-2012 validation")}

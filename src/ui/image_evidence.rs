@@ -41,7 +41,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                                     <td><ClassChip dataset=data.clone() class=c.label kind=if c.label == original { "original" } else { "" } /></td>
                                     <td class="score">
                                         <span class="bar"><span style=format!("width: {:.1}%", 100.0 * c.score)></span></span>
-                                        <span class="num" data-testid="candidate-score">{format!("{:.3}", c.score)}</span>
+                                        <span class="num" data-testid="candidate-score">{shown_score(c.score, admitted, t)}</span>
                                     </td>
                                     <td class="num" data-testid="candidate-votes">{votes}</td>
                                     <td>{if admitted { format!("in the set at {t}") } else { format!("out at {t}") }}</td>
@@ -50,12 +50,16 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                             }
                         })
                         .collect_view();
+                    let why = contested_because(evidence, image, t, &data);
                     view! {
+                        <div class="table-scroll">
                         <table class="candidates" data-testid="candidates">
                             <caption>{format!("What the raters said: each candidate's Dawid–Skene score (kept at ≥ {t}) and the five answers")}</caption>
                             <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>"ReaL"</th><th></th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
+                        </div>
+                        <p class="why" data-testid="contested-why">{why}</p>
                     }
                     .into_any()
                 }
@@ -88,5 +92,50 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                 .collect_view();
             view! { <div class="image-evidence" data-testid="image-evidence">{raters}{crowd}{mistakes}</div> }
         })
+    }
+}
+
+/// A score to three decimals, rounded down so that a score shown at or above the threshold is
+/// in the set: 0.79999 reads 0.799, never a 0.800 that is "out at 0.80". (The float32 kept for
+/// display may round up across the threshold; the float64 verdict wins.)
+fn shown_score(score: f32, admitted: bool, t: real_core::evidence::Threshold) -> String {
+    let mut thousandths = (f64::from(score) * 1000.0 + 1e-6).floor();
+    let line = f64::from(t.hundredths()) * 10.0;
+    if !admitted && thousandths >= line {
+        thousandths = line - 1.0;
+    }
+    format!("{:.3}", thousandths / 1000.0)
+}
+
+/// Why the image counts as contested at `t`, or that it does not.
+fn contested_because(
+    evidence: &real_core::evidence::Evidence,
+    image: ImageId,
+    t: real_core::evidence::Threshold,
+    data: &real_core::Dataset,
+) -> String {
+    let value = t.value() as f32;
+    let mut near = Vec::new();
+    let mut split = Vec::new();
+    for c in evidence.candidates(image) {
+        let name = data.class(c.label).name.clone();
+        if (c.score - value).abs() <= 0.1 {
+            near.push(name.clone());
+        }
+        if c.votes.is_some_and(|v| v.yes > 0 && v.no > 0) {
+            split.push(name);
+        }
+    }
+    let mut parts = Vec::new();
+    if !near.is_empty() {
+        parts.push(format!("{} scored within 0.1 of {t}", near.join(", ")));
+    }
+    if !split.is_empty() {
+        parts.push(format!("the raters split yes and no on {}", split.join(", ")));
+    }
+    if parts.is_empty() {
+        format!("Not contested at {t}.")
+    } else {
+        format!("Contested at {t}: {}.", parts.join("; "))
     }
 }

@@ -78,6 +78,19 @@ impl EvidenceFile {
 /// fraction of the archive read so far. Peak memory beyond the archive is a 64 KB piece and
 /// the kept result, a few bytes per question.
 pub fn read(bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<EvidenceFile, ParseError> {
+    if bytes.is_empty() {
+        return Err(ParseError::new(
+            FORMAT,
+            "the file is empty; expected scores.npz or raters.npz",
+        ));
+    }
+    if !bytes.starts_with(b"PK") {
+        return Err(ParseError::at(
+            FORMAT,
+            "byte 0",
+            "this is not a NumPy .npz archive (a ZIP file, which starts with 'PK'); expected scores.npz or raters.npz",
+        ));
+    }
     let entries = zip::entries(bytes).map_err(|e| ParseError {
         format: FORMAT,
         ..e

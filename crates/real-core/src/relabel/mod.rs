@@ -31,10 +31,9 @@ use serde_json::{Map, Value};
 const RELABELING: &str = "relabeling JSON";
 
 /// What both layouts look like, for an error about a file that is neither.
-const LAYOUTS: &str = "expected cleanlab's imagenet_mturk.json (a JSON list of records with \
-`id`, `given_original_label`, `our_guessed_label` and `mturk` votes `given`, `guessed`, `both`, \
-`neither`) or an imagenet-mistakes file such as vit3b_mistakes.json (a JSON object keyed by \
-file name, each value with `top_prediction`, `failure category` and `failure severity`)";
+const LAYOUTS: &str = "expected cleanlab's imagenet_mturk.json (a list of records with `id` \
+and `mturk` votes) or an imagenet-mistakes file such as vit3b_mistakes.json (an object keyed \
+by file name with `top_prediction`, `failure category`, `failure severity`)";
 
 /// A relabeling read from a file: which one it is decides what it offers.
 #[derive(Clone, Debug, PartialEq)]
