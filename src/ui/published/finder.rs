@@ -16,7 +16,7 @@ const LISTED: usize = 50;
 fn matching(published: &[PublishedModel], lowered: &[String], query: &str) -> Vec<usize> {
     let query = query.trim().to_lowercase();
     let words: Vec<&str> = query.split_whitespace().collect();
-    let mut found: Vec<(u8, usize)> = published
+    let found: Vec<(u8, usize)> = published
         .iter()
         .zip(lowered)
         .enumerate()
@@ -36,8 +36,11 @@ fn matching(published: &[PublishedModel], lowered: &[String], query: &str) -> Ve
             (rank, i)
         })
         .collect();
-    found.sort_unstable();
-    found.into_iter().map(|(_, i)| i).collect()
+    let ranks: Vec<f64> = found.iter().map(|(rank, _)| f64::from(*rank)).collect();
+    real_core::order::by_key(&ranks)
+        .into_iter()
+        .map(|j| found[j].1)
+        .collect()
 }
 
 /// The published models nearest to a point (original, ReaL in percent).
