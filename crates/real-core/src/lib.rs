@@ -12,6 +12,7 @@ pub mod compare;
 pub mod dataset;
 pub mod detect;
 pub mod error;
+pub mod fold;
 pub mod formats;
 pub mod ids;
 pub mod interval;

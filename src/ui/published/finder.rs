@@ -14,7 +14,7 @@ const LISTED: usize = 50;
 /// with the query, then the rest in file order (best ReaL top-1 first). Every word of the
 /// query must appear in the name, or equal the image size.
 fn matching(published: &[PublishedModel], lowered: &[String], query: &str) -> Vec<usize> {
-    let query = query.trim().to_lowercase();
+    let query = real_core::fold::ascii_lower(query.trim());
     let words: Vec<&str> = query.split_whitespace().collect();
     let found: Vec<(u8, usize)> = published
         .iter()
@@ -65,8 +65,12 @@ pub(super) fn Finder(
     on_pick: Callback<usize>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let lowered: Arc<Vec<String>> =
-        Arc::new(published.iter().map(|m| m.name.to_lowercase()).collect());
+    let lowered: Arc<Vec<String>> = Arc::new(
+        published
+            .iter()
+            .map(|m| real_core::fold::ascii_lower(&m.name))
+            .collect(),
+    );
     let listing = {
         let published = published.clone();
         Memo::new(move |_| {

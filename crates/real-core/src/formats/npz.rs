@@ -48,7 +48,7 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
     let rank = |name: &str| {
         PREFERRED
             .iter()
-            .position(|p| *p == name.to_lowercase())
+            .position(|p| *p == crate::fold::ascii_lower(name))
             .unwrap_or(PREFERRED.len())
     };
     let ranks: Vec<f64> = arrays.iter().map(|(name, _)| rank(name) as f64).collect();

@@ -24,7 +24,7 @@ enum Role {
 }
 
 fn role(header: &str) -> Role {
-    let h = header.trim().to_lowercase();
+    let h = crate::fold::ascii_lower(header.trim());
     let (stem, number) = match h.rsplit_once('_') {
         Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
             (stem.to_string(), n.parse().unwrap_or(0))
