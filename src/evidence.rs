@@ -268,10 +268,9 @@ pub fn load_published_relabelings(explorer: Explorer) {
         }
         explorer.relabel_progress.set(None);
         if !failed.is_empty() {
-            explorer.relabel_error.set(Some(format!(
-                "Could not download {}.",
-                failed.join("; ")
-            )));
+            explorer
+                .relabel_error
+                .set(Some(format!("Could not download {}.", failed.join("; "))));
         }
     });
 }

@@ -1,6 +1,6 @@
 //! Messages between the page and its evaluation worker: plain JS objects with a `kind`. The
 //! file travels as a `File` (the browser hands it over without copying); predictions come back
-//! as typed arrays whose buffers are transferred, with a small JSON header.
+//! as typed arrays whose buffers are transferred, with the header's few fields beside them.
 
 use js_sys::{
     Array, Float32Array, Float64Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array,
@@ -23,8 +23,9 @@ pub enum Kind {
     Job,
     /// Worker → page: work under way (`id`, `stage`, `fraction`).
     Progress,
-    /// Worker → page: validated predictions (`id`, `header`, `images`, `classes`, `scores`,
-    /// `elapsed_ms`).
+    /// Worker → page: validated predictions (`id`, the header's `format`, `order`,
+    /// `convention`, `detection` (JSON), `k`, `rows_in_file` and `warnings`, then `images`,
+    /// `classes`, `scores`, `elapsed_ms`).
     Done,
     /// Worker → page: the file could not be read (`id`, `message`).
     Failed,
@@ -175,9 +176,26 @@ pub fn done(id: u32, predictions: Predictions, elapsed_ms: f64) -> (Object, Arra
     let transfer = Array::new();
     set(&message, "id", &JsValue::from(id));
     set(&message, "elapsed_ms", &JsValue::from_f64(elapsed_ms));
-    // The header's types serialise without fail; an empty header fails on the page instead.
-    let header = serde_json::to_string(&parts.header).unwrap_or_default();
-    set(&message, "header", &JsValue::from_str(&header));
+    let header = parts.header;
+    set(&message, "format", &JsValue::from_str(&header.format));
+    set(&message, "order", &JsValue::from_str(header.order.as_str()));
+    let convention = header.convention.as_str();
+    set(&message, "convention", &JsValue::from_str(convention));
+    // The detection is small and nested: JSON, as the saved files hold it. Its types
+    // serialise without fail; a missing one fails on the page instead.
+    if let Some(detection) = header.detection {
+        let json = serde_json::to_string(&detection).unwrap_or_default();
+        set(&message, "detection", &JsValue::from_str(&json));
+    }
+    set(&message, "k", &JsValue::from_f64(header.k as f64));
+    let rows_in_file = header.rows_in_file as f64;
+    set(&message, "rows_in_file", &JsValue::from_f64(rows_in_file));
+    let warnings: Array = header
+        .warnings
+        .iter()
+        .map(|w| JsValue::from_str(w))
+        .collect();
+    set(&message, "warnings", &warnings);
     let images = Uint32Array::from(parts.images.as_slice());
     transfer.push(&images.buffer());
     set(&message, "images", &images);
@@ -195,9 +213,35 @@ pub fn done(id: u32, predictions: Predictions, elapsed_ms: f64) -> (Object, Arra
 /// The predictions of a [`Kind::Done`] message, checked, and the worker's time in ms.
 pub fn done_parts(message: &JsValue) -> Result<(Predictions, f64), String> {
     let broken = |what: &str| format!("the worker's answer is damaged ({what})");
-    let header: Header = text(message, "header")
-        .and_then(|h| serde_json::from_str(&h).ok())
-        .ok_or_else(|| broken("header"))?;
+    let count = |key: &str| {
+        number(message, key)
+            .filter(|n| n.fract() == 0.0 && *n >= 0.0 && *n <= 2f64.powi(53))
+            .map(|n| n as usize)
+            .ok_or_else(|| broken(key))
+    };
+    let detection = match text(message, "detection") {
+        Some(json) => Some(serde_json::from_str(&json).map_err(|_| broken("detection"))?),
+        None => None,
+    };
+    let warnings = get(message, "warnings")
+        .dyn_into::<Array>()
+        .map_err(|_| broken("warnings"))?
+        .iter()
+        .map(|w| w.as_string().ok_or_else(|| broken("warnings")))
+        .collect::<Result<_, _>>()?;
+    let header = Header {
+        format: text(message, "format").ok_or_else(|| broken("format"))?,
+        order: text(message, "order")
+            .and_then(|o| o.parse().ok())
+            .ok_or_else(|| broken("order"))?,
+        convention: text(message, "convention")
+            .and_then(|c| c.parse().ok())
+            .ok_or_else(|| broken("convention"))?,
+        detection,
+        k: count("k")?,
+        rows_in_file: count("rows_in_file")?,
+        warnings,
+    };
     let images = get(message, "images")
         .dyn_into::<Uint32Array>()
         .map_err(|_| broken("images"))?

@@ -234,7 +234,11 @@ pub fn ThresholdPlot() -> impl IntoView {
                 swap_notes.push(format!(
                     "{a} and {b} change order at {}{}",
                     list.join(", "),
-                    if differ { " (scored on different images)" } else { "" }
+                    if differ {
+                        " (scored on different images)"
+                    } else {
+                        ""
+                    }
                 ));
                 swap_marks.extend(at);
             }

@@ -131,7 +131,10 @@ fn contested_because(
         parts.push(format!("{} scored within 0.1 of {t}", near.join(", ")));
     }
     if !split.is_empty() {
-        parts.push(format!("the raters split yes and no on {}", split.join(", ")));
+        parts.push(format!(
+            "the raters split yes and no on {}",
+            split.join(", ")
+        ));
     }
     if parts.is_empty() {
         format!("Not contested at {t}.")

@@ -107,7 +107,11 @@ pub fn LeaderboardPage() -> impl IntoView {
         let (column, descending) = sort.get();
         // Names order by their place among the names; a missing figure sorts below every
         // figure.
-        let names: Vec<String> = rows.iter().map(|r| r.name.to_lowercase()).collect();
+        // (The browser's Unicode lower case: model names are the user's own, in any script.)
+        let names: Vec<String> = rows
+            .iter()
+            .map(|r| String::from(js_sys::JsString::from(r.name.as_str()).to_lower_case()))
+            .collect();
         let sign = if descending { -1.0 } else { 1.0 };
         let keys: Vec<f64> = (0..rows.len())
             .map(|r| {

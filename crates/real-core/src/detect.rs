@@ -340,7 +340,9 @@ pub fn resolve(
         }
     }
     // Most hits first; among equals, the earlier (more common) reading.
-    candidates.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    // (Candidates come in reading order, which ties keep.)
+    let keys: Vec<f64> = candidates.iter().map(|c| -(c.0 as f64)).collect();
+    let candidates = crate::order::apply(&candidates, &crate::order::by_key(&keys));
     let &(best_hits, oi, ci, order, convention) = &candidates[0];
     let rate = |hits: usize| hits as f64 / rows_in_file as f64;
     let detection = Detection {

@@ -15,6 +15,7 @@ pub mod dataset;
 pub mod detect;
 pub mod error;
 pub mod evidence;
+pub mod fold;
 pub mod formats;
 pub mod ids;
 pub mod interval;

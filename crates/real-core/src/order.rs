@@ -15,6 +15,14 @@ pub fn by_key(keys: &[f64]) -> Vec<usize> {
     order.into_iter().map(|(_, i)| i).collect()
 }
 
+/// Positions ordered by `first`, then by `then` among equal `first` keys, then by position:
+/// a two-key order through the same one sort.
+pub fn by_keys(first: &[f64], then: &[f64]) -> Vec<usize> {
+    let inner = by_key(then);
+    let outer: Vec<f64> = inner.iter().map(|&i| first[i]).collect();
+    by_key(&outer).into_iter().map(|j| inner[j]).collect()
+}
+
 /// The one comparator: key, then position.
 fn compare(a: &(f64, usize), b: &(f64, usize)) -> Ordering {
     a.0.total_cmp(&b.0).then(a.1.cmp(&b.1))

@@ -93,7 +93,7 @@ pub fn rank(dataset: &Dataset, min_both: usize) -> Vec<Pair> {
         partners.entry(a).or_default().insert(b, j);
         partners.entry(b).or_default().insert(a, j);
     }
-    let mut pairs: Vec<Pair> = together
+    let pairs: Vec<Pair> = together
         .iter()
         .filter(|(_, both)| **both >= min_both)
         .map(|(&(a, b), &both)| {
@@ -125,12 +125,12 @@ pub fn rank(dataset: &Dataset, min_both: usize) -> Vec<Pair> {
             }
         })
         .collect();
-    pairs.sort_by(|x, y| {
-        y.jaccard
-            .total_cmp(&x.jaccard)
-            .then((x.a, x.b).cmp(&(y.a, y.b)))
-    });
-    pairs
+    let jaccards: Vec<f64> = pairs.iter().map(|p| -p.jaccard).collect();
+    let classes: Vec<f64> = pairs
+        .iter()
+        .map(|p| f64::from(p.a.0) * 65536.0 + f64::from(p.b.0))
+        .collect();
+    crate::order::apply(&pairs, &crate::order::by_keys(&jaccards, &classes))
 }
 
 /// How a model's top-1 splits on the images of a pair ([`Pair::involves`]).

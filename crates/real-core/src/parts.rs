@@ -11,7 +11,8 @@ use std::fmt;
 /// The class code standing for "no ImageNet class" (`None`) among the class numbers.
 pub const NO_CLASS: u16 = u16::MAX;
 
-/// Everything about predictions except the per-row numbers; small enough to send as JSON.
+/// Everything about predictions except the per-row numbers: a few fields, which the worker
+/// sends beside the arrays.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Header {
     /// The format the file was read as.

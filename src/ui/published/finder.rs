@@ -14,9 +14,9 @@ const LISTED: usize = 50;
 /// with the query, then the rest in file order (best ReaL top-1 first). Every word of the
 /// query must appear in the name, or equal the image size.
 fn matching(published: &[PublishedModel], lowered: &[String], query: &str) -> Vec<usize> {
-    let query = query.trim().to_lowercase();
+    let query = real_core::fold::ascii_lower(query.trim());
     let words: Vec<&str> = query.split_whitespace().collect();
-    let mut found: Vec<(u8, usize)> = published
+    let found: Vec<(u8, usize)> = published
         .iter()
         .zip(lowered)
         .enumerate()
@@ -36,8 +36,11 @@ fn matching(published: &[PublishedModel], lowered: &[String], query: &str) -> Ve
             (rank, i)
         })
         .collect();
-    found.sort_unstable();
-    found.into_iter().map(|(_, i)| i).collect()
+    let ranks: Vec<f64> = found.iter().map(|(rank, _)| f64::from(*rank)).collect();
+    real_core::order::by_key(&ranks)
+        .into_iter()
+        .map(|j| found[j].1)
+        .collect()
 }
 
 /// The published models nearest to a point (original, ReaL in percent).
@@ -62,8 +65,12 @@ pub(super) fn Finder(
     on_pick: Callback<usize>,
 ) -> impl IntoView {
     let query = RwSignal::new(String::new());
-    let lowered: Arc<Vec<String>> =
-        Arc::new(published.iter().map(|m| m.name.to_lowercase()).collect());
+    let lowered: Arc<Vec<String>> = Arc::new(
+        published
+            .iter()
+            .map(|m| real_core::fold::ascii_lower(&m.name))
+            .collect(),
+    );
     let listing = {
         let published = published.clone();
         Memo::new(move |_| {

@@ -31,7 +31,7 @@ pub(super) struct NameIndex {
 }
 
 fn fold(name: &str) -> String {
-    name.trim().to_lowercase().replace('_', " ")
+    crate::fold::ascii_lower(name.trim()).replace('_', " ")
 }
 
 fn add(map: &mut HashMap<String, Vec<ClassIndex>>, key: String, index: ClassIndex) {

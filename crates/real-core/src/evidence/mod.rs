@@ -105,8 +105,12 @@ impl Evidence {
                 "this is raters.npz (the raters' answers); the scores come from scores.npz",
             ));
         };
-        let mut order: Vec<usize> = (0..questions.len()).collect();
-        order.sort_unstable_by_key(|&i| questions[i]);
+        // One number per question orders by image, then label (exact: below 2^26).
+        let keys: Vec<f64> = questions
+            .iter()
+            .map(|q| (q.image.position() * 1024 + q.label.get()) as f64)
+            .collect();
+        let order = crate::order::by_key(&keys);
         if let Some(pair) = order
             .windows(2)
             .find(|w| questions[w[0]] == questions[w[1]])

@@ -183,7 +183,7 @@ fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
 fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), ParseError> {
     match value {
         Value::Array(list) if list.iter().all(Value::is_object) && !list.is_empty() => {
-            let mut scored: Vec<(String, f32)> = list
+            let scored: Vec<(String, f32)> = list
                 .iter()
                 .map(|o| {
                     let label = o.get("label").and_then(Value::as_str).ok_or_else(|| {
@@ -197,8 +197,9 @@ fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), 
                     Ok((label.to_string(), score))
                 })
                 .collect::<Result<_, ParseError>>()?;
-            // Best first; a stable sort keeps the file's order among equal scores.
-            scored.sort_by(|a, b| b.1.partial_cmp(&a.1).unwrap_or(std::cmp::Ordering::Equal));
+            // Best first; the file's order kept among equal scores (0 and -0 are equal).
+            let keys: Vec<f64> = scored.iter().map(|(_, s)| -f64::from(*s) + 0.0).collect();
+            let scored = crate::order::apply(&scored, &crate::order::by_key(&keys));
             let scores = scored.iter().map(|(_, s)| *s).collect();
             Ok((
                 Cells::Names(scored.into_iter().map(|(l, _)| l).collect()),

@@ -48,11 +48,14 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
     let rank = |name: &str| {
         PREFERRED
             .iter()
-            .position(|p| *p == name.to_lowercase())
+            .position(|p| *p == crate::fold::ascii_lower(name))
             .unwrap_or(PREFERRED.len())
     };
-    arrays.sort_by_key(|(name, _)| rank(name));
-    let mut arrays = arrays.into_iter();
+    let ranks: Vec<f64> = arrays.iter().map(|(name, _)| rank(name) as f64).collect();
+    let mut slots: Vec<_> = arrays.into_iter().map(Some).collect();
+    let mut arrays = crate::order::by_key(&ranks)
+        .into_iter()
+        .filter_map(move |i| slots[i].take());
     let (chosen, array) = arrays.next().ok_or_else(|| {
         ParseError::new(
             FORMAT,

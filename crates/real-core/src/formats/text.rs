@@ -24,7 +24,7 @@ enum Role {
 }
 
 fn role(header: &str) -> Role {
-    let h = header.trim().to_lowercase();
+    let h = crate::fold::ascii_lower(header.trim());
     let (stem, number) = match h.rsplit_once('_') {
         Some((stem, n)) if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) => {
             (stem.to_string(), n.parse().unwrap_or(0))
@@ -85,13 +85,17 @@ fn with_header(
 ) -> Result<Vec<Row>, ParseError> {
     let file = roles.iter().position(|r| *r == Role::File);
     let columns = |want: fn(Role) -> Option<usize>| {
-        let mut cols: Vec<(usize, usize)> = roles
+        // By the role's number; the columns come in position order, so ties keep it.
+        let cols: Vec<(usize, usize)> = roles
             .iter()
             .enumerate()
             .filter_map(|(i, r)| want(*r).map(|n| (n, i)))
             .collect();
-        cols.sort();
-        cols.into_iter().map(|(_, i)| i).collect::<Vec<_>>()
+        let keys: Vec<f64> = cols.iter().map(|(n, _)| *n as f64).collect();
+        crate::order::by_key(&keys)
+            .into_iter()
+            .map(|j| cols[j].1)
+            .collect::<Vec<_>>()
     };
     let index = columns(|r| {
         if let Role::Index(n) = r {

@@ -55,9 +55,9 @@ impl LabelSet {
         start.push(0);
         for set in sets {
             covered.push(set.is_some());
-            let mut set = set.unwrap_or_default();
-            set.sort_unstable();
-            classes.extend(set);
+            let set = set.unwrap_or_default();
+            let keys: Vec<f64> = set.iter().map(|c| f64::from(c.0)).collect();
+            classes.extend(crate::order::apply(&set, &crate::order::by_key(&keys)));
             start.push(u32::try_from(classes.len()).unwrap_or(u32::MAX));
         }
         Self {

@@ -356,8 +356,12 @@ impl Mistakes {
 
     /// Sorts the mistakes by image; an exact repeat is dropped, a conflicting one refused.
     fn from_mistakes(source: &str, read: Vec<Mistake>) -> Result<Self, ParseError> {
-        let mut indexed: Vec<(usize, Mistake)> = read.into_iter().enumerate().collect();
-        indexed.sort_by_key(|(index, m)| (m.image, *index));
+        // By image, the file's order kept among repeats (the one sort routine is stable).
+        let keys: Vec<f64> = read.iter().map(|m| f64::from(m.image.0)).collect();
+        let indexed: Vec<(usize, Mistake)> = crate::order::by_key(&keys)
+            .into_iter()
+            .filter_map(|i| Some((i, *read.get(i)?)))
+            .collect();
         let mut mistakes: Vec<Mistake> = Vec::with_capacity(indexed.len());
         let mut first_index = 0usize;
         for (index, m) in indexed {

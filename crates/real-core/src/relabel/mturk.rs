@@ -201,7 +201,8 @@ impl Mturk {
             entry_of.push(index);
             *slot = u32::try_from(judgements.len()).unwrap_or(u32::MAX);
         }
-        judgements.sort_unstable_by_key(|j| j.image);
+        let keys: Vec<f64> = judgements.iter().map(|j| f64::from(j.image.0)).collect();
+        let judgements = crate::order::apply(&judgements, &crate::order::by_key(&keys));
         Ok(Self {
             source: source.to_string(),
             judgements,
