@@ -48,7 +48,7 @@ async function candidates(page) {
  * when the float64 score is below it. */
 function wantCandidates(rows, t) {
   const shown = (score) => {
-    let thousandths = Math.floor(score * 1000 + 1e-6);
+    let thousandths = Math.floor(score * 1000 + 1e-4);
     const line = Math.round(t * 1000);
     if (score < t && thousandths >= line) thousandths = line - 1;
     return (thousandths / 1000).toFixed(3);

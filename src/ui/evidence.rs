@@ -243,93 +243,102 @@ pub fn ThresholdPlot() -> impl IntoView {
                 swap_marks.extend(at);
             }
         }
-        let lines = curves
+        // One piece of markup rather than a view per element: the plot redraws whole at each
+        // threshold step, and markup built as text costs the page's wasm far less than a
+        // view per line, dot and label. Every name in it is escaped.
+        use std::fmt::Write;
+        let mut svg = format!(
+            "<svg viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"Each loaded model's ReaL top-1 against the threshold, from 0.50 to 0.99\">"
+        );
+        for i in 0..4 {
+            let pct = low + (high - low) * f64::from(i) / 3.0;
+            let _ = write!(
+                svg,
+                "<text class=\"tick\" x=\"4\" y=\"{:.1}\">{pct:.1}%</text>",
+                y(pct) + 4.0
+            );
+        }
+        for (class, at) in [("published", 80.0), ("current", f64::from(t.hundredths()))] {
+            let _ = write!(
+                svg,
+                "<line class=\"{class}\" x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"10\" y2=\"{1:.1}\"/>",
+                x(at),
+                h - bottom
+            );
+        }
+        let mut legend = String::new();
+        for (i, (name, c)) in curves.iter().enumerate() {
+            let name = escape(name);
+            let at = c
+                .iter()
+                .find(|p| p.threshold == t)
+                .map(|p| p.percent())
+                .unwrap_or_default();
+            let _ = write!(svg, "<polyline class=\"curve c{}\" points=\"", i % 8);
+            for p in c {
+                let _ = write!(
+                    svg,
+                    "{:.1},{:.1} ",
+                    x(f64::from(p.threshold.hundredths())),
+                    y(p.percent())
+                );
+            }
+            let _ = write!(svg, "\"><title>{name}: {at:.2}% at {t}</title></polyline>");
+            let _ = write!(
+                legend,
+                "<li class=\"c{}\" data-testid=\"threshold-curve\" data-model=\"{name}\"><span class=\"swatch\"></span>{name}: {at:.2}% ReaL top-1 at {t}</li>",
+                i % 8
+            );
+        }
+        for at in &swap_marks {
+            let _ = write!(
+                svg,
+                "<circle class=\"swap\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\"/>",
+                x(f64::from(at.hundredths())),
+                h - bottom
+            );
+        }
+        for k in [50u8, 60, 70, 80, 90, 99] {
+            let _ = write!(
+                svg,
+                "<text class=\"tick\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">0.{k}</text>",
+                x(f64::from(k)),
+                h - 8.0
+            );
+        }
+        svg.push_str("</svg>");
+        let notes: String = swap_notes
             .iter()
-            .enumerate()
-            .map(|(i, (name, c))| {
-                let points: Vec<String> = c
-                    .iter()
-                    .map(|p| {
-                        format!(
-                            "{:.1},{:.1}",
-                            x(f64::from(p.threshold.hundredths())),
-                            y(p.percent())
-                        )
-                    })
-                    .collect();
-                let at = c
-                    .iter()
-                    .find(|p| p.threshold == t)
-                    .map(|p| p.percent())
-                    .unwrap_or_default();
-                view! {
-                    <polyline class=format!("curve c{}", i % 8) points=points.join(" ")>
-                        <title>{format!("{name}: {at:.2}% at {t}")}</title>
-                    </polyline>
-                }
-            })
-            .collect_view();
-        let legend = curves
-            .iter()
-            .enumerate()
-            .map(|(i, (name, c))| {
-                let at = c.iter().find(|p| p.threshold == t).map(|p| p.percent()).unwrap_or_default();
-                view! {
-                    <li class=format!("c{}", i % 8) data-testid="threshold-curve" data-model=name.clone()>
-                        <span class="swatch"></span>
-                        {format!("{name}: {at:.2}% ReaL top-1 at {t}")}
-                    </li>
-                }
-            })
-            .collect_view();
-        let marks = swap_marks
-            .iter()
-            .map(|at| {
-                let cx = x(f64::from(at.hundredths()));
-                view! { <circle class="swap" cx=format!("{cx:.1}") cy=format!("{:.1}", h - bottom) r="4" /> }
-            })
-            .collect_view();
-        let notes = swap_notes
-            .into_iter()
-            .map(|text| view! { <li data-testid="threshold-swap">{text}</li> })
-            .collect_view();
-        let y_ticks = (0..4)
-            .map(|i| {
-                let pct = low + (high - low) * f64::from(i) / 3.0;
-                view! { <text class="tick" x="4" y=format!("{:.1}", y(pct) + 4.0)>{format!("{pct:.1}%")}</text> }
-            })
-            .collect_view();
-        let ticks = [50u8, 60, 70, 80, 90, 99]
-            .into_iter()
-            .map(|k| {
-                let tx = x(f64::from(k));
-                view! { <text class="tick" x=format!("{tx:.1}") y=format!("{:.1}", h - 8.0) text-anchor="middle">{format!("0.{k}")}</text> }
-            })
-            .collect_view();
-        Some(view! {
-            <figure class="threshold-plot" data-testid="threshold-plot">
-                <svg viewBox=format!("0 0 {w} {h}") role="img"
-                    aria-label="Each loaded model's ReaL top-1 against the threshold, from 0.50 to 0.99">
-                    {y_ticks}
-                    <line class="published" x1=format!("{:.1}", x(80.0)) x2=format!("{:.1}", x(80.0)) y1="10" y2=format!("{:.1}", h - bottom) />
-                    <line class="current" x1=format!("{:.1}", x(f64::from(t.hundredths()))) x2=format!("{:.1}", x(f64::from(t.hundredths()))) y1="10" y2=format!("{:.1}", h - bottom) />
-                    {lines}
-                    {marks}
-                    {ticks}
-                </svg>
-                <figcaption>
-                    {if t == Threshold::REAL {
-                        "ReaL top-1 against the threshold; the line marks the published 0.80, which is also the threshold in use. "
-                    } else {
-                        "ReaL top-1 against the threshold; the dashed line is the published 0.80, the solid one the threshold in use. "
-                    }}
-                    "Dots on the axis mark where two models change order."
-                </figcaption>
-                <ul class="legend">{legend}</ul>
-                <ul class="swaps">{notes}</ul>
-            </figure>
-        })
+            .map(|text| format!("<li data-testid=\"threshold-swap\">{}</li>", escape(text)))
+            .collect();
+        let caption = if t == Threshold::REAL {
+            "ReaL top-1 against the threshold; the line marks the published 0.80, which is also the threshold in use. "
+        } else {
+            "ReaL top-1 against the threshold; the dashed line is the published 0.80, the solid one the threshold in use. "
+        };
+        let markup = format!(
+            "{svg}<figcaption>{caption}Dots on the axis mark where two models change order.</figcaption><ul class=\"legend\">{legend}</ul><ul class=\"swaps\">{notes}</ul>"
+        );
+        Some(
+            view! { <figure class="threshold-plot" data-testid="threshold-plot" inner_html=markup></figure> },
+        )
     }
+}
+
+/// Text made safe inside markup and attribute values (model names are the user's file names).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// For each loaded model, how it fares on the images other models' published mistakes are

@@ -99,7 +99,8 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
 /// in the set: 0.79999 reads 0.799, never a 0.800 that is "out at 0.80". (The float32 kept for
 /// display may round up across the threshold; the float64 verdict wins.)
 fn shown_score(score: f32, admitted: bool, t: real_core::evidence::Threshold) -> String {
-    let mut thousandths = (f64::from(score) * 1000.0 + 1e-6).floor();
+    // The margin absorbs the float32 rounding of exact hundredths (0.78 is 0.77999997 in f32).
+    let mut thousandths = (f64::from(score) * 1000.0 + 1e-4).floor();
     let line = f64::from(t.hundredths()) * 10.0;
     if !admitted && thousandths >= line {
         thousandths = line - 1.0;

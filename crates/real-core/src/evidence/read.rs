@@ -11,6 +11,7 @@ use crate::error::ParseError;
 use crate::formats::npy::{self, Array, Kind};
 use crate::formats::zip::{self, Entry};
 use crate::ids::{ClassIndex, ImageId};
+use crate::labels::short;
 
 const FORMAT: &str = "rater evidence (.npz)";
 
@@ -381,7 +382,7 @@ fn read_info(
                     at(),
                     format!(
                         "expected an ILSVRC2012 validation file name, found '{}'",
-                        clip(&file)
+                        short(&file)
                     ),
                 )
             })?;
@@ -394,7 +395,7 @@ fn read_info(
                     ParseError::at(
                         FORMAT,
                         at(),
-                        format!("expected a class index 0 to 999, found '{}'", clip(&label)),
+                        format!("expected a class index 0 to 999, found '{}'", short(&label)),
                     )
                 })?;
             questions.push(Question { image, label });
@@ -403,15 +404,6 @@ fn read_info(
         progress,
     )?;
     Ok(questions)
-}
-
-/// Text cut to a length a message can show.
-fn clip(text: &str) -> String {
-    let mut clipped: String = text.chars().take(40).collect();
-    if clipped.len() < text.len() {
-        clipped.push('…');
-    }
-    clipped.escape_debug().to_string()
 }
 
 fn float_of(record: &[u8], big: bool) -> f64 {

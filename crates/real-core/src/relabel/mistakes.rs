@@ -127,7 +127,7 @@ impl Category {
         let words: String = text
             .chars()
             .map(|c| {
-                if c.is_alphanumeric() {
+                if c.is_ascii_alphanumeric() {
                     c.to_ascii_lowercase()
                 } else {
                     ' '
