@@ -14,6 +14,10 @@ use real_core::view::ModelRef;
 use real_core::{Dataset, LoadOptions, Page};
 use std::sync::Arc;
 
+/// Why a load stopped when another file took the worker.
+pub const ABANDONED: &str =
+    "stopped because another file was given to the page meanwhile; give it again";
+
 /// The whole page: a short wait while the ImageNet data downloads, then the explorer.
 #[component]
 pub fn App() -> impl IntoView {
@@ -182,6 +186,10 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                     message,
                 })),
                 WorkerEvent::Unavailable => on_page_too(),
+                WorkerEvent::Abandoned => settle(Err(LoadError {
+                    file_name: name.clone(),
+                    message: ABANDONED.into(),
+                })),
                 WorkerEvent::Evidence(..) => {}
             }
         });

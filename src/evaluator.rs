@@ -23,6 +23,8 @@ pub enum Event {
     Evidence(EvidenceFile, bool, f64),
     /// A message for the user.
     Failed(String),
+    /// Another file was given to the worker before this one was done: this load stopped.
+    Abandoned,
     /// No worker could start here; the caller evaluates on the page instead.
     Unavailable,
 }

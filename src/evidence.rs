@@ -136,11 +136,23 @@ fn next(explorer: Explorer) {
         }
         Event::Failed(message) => {
             JOB.with(|j| j.borrow_mut().take());
+            // Each file given says what was wrong with it; the others are still read.
+            let line = format!("{}: {message}", shown.clone());
+            explorer.evidence_error.update(|e| {
+                *e = Some(match e.take() {
+                    Some(before) => format!("{before} {line}"),
+                    None => line,
+                })
+            });
+            next(explorer);
+        }
+        Event::Abandoned => {
+            JOB.with(|j| j.borrow_mut().take());
             QUEUE.with(|q| q.borrow_mut().clear());
             explorer.evidence_progress.set(None);
             explorer
                 .evidence_error
-                .set(Some(format!("{}: {message}", shown.clone())));
+                .set(Some(format!("{shown}: {}", crate::app::ABANDONED)));
         }
         Event::Done(..) | Event::Unavailable => {
             JOB.with(|j| j.borrow_mut().take());
