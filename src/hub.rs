@@ -369,3 +369,74 @@ fn cache_tag(key: &str, threshold: Threshold) -> String {
 fn forget(id: u32) {
     CACHE.with(|c| c.borrow_mut().retain(|((model, _), _)| *model != id));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Hub;
+    use crate::load::Evaluation;
+    use real_core::evidence::{self, Evidence, Provenance, Threshold};
+    use real_core::scores::{Ranks, Score};
+    use real_core::{Dataset, LoadOptions, Predictions, Report};
+    use std::sync::Arc;
+
+    fn model(dataset: &Dataset) -> Evaluation {
+        let predictions = Predictions::original_labels(dataset);
+        Evaluation {
+            id: 0,
+            name: String::new(),
+            stored: None,
+            restored: false,
+            file_name: "original.npy".into(),
+            size_bytes: 0.0,
+            options: LoadOptions::default(),
+            report: Arc::new(Report::compute(dataset, &predictions)),
+            predictions: Arc::new(predictions),
+            elapsed_ms: 0.0,
+            in_worker: false,
+        }
+    }
+
+    fn synthetic_evidence() -> Evidence {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/crates/real-core/tests/fixtures/evidence/scores.npz"
+        );
+        let bytes = std::fs::read(path).expect("the synthetic scores");
+        let file = evidence::read(&bytes, &mut |_| {}).expect("they read");
+        Evidence::from_scores(file, Provenance::default()).expect("they build")
+    }
+
+    #[test]
+    fn the_real_entry_follows_the_threshold_and_its_figures_are_not_stale() {
+        let dataset = Dataset::embedded().expect("the embedded data decodes");
+        let mut hub = Hub::new(&dataset);
+        let id = hub.add_model(model(&dataset), None);
+        let m = hub.models.iter().find(|m| m.id == id).cloned().unwrap();
+        let at_80 = hub.figures(&dataset, &m, "real").unwrap().score;
+        // Without evidence only 0.80 can be had.
+        assert!(!hub.set_threshold(&dataset, Threshold::MAX));
+        let evidence = synthetic_evidence();
+        let t: Threshold = "0.99".parse().unwrap();
+        let want = {
+            let set = evidence.label_set(&dataset, t);
+            Score::compute(&dataset, &set, &Ranks::compute(&m.predictions, &set))
+        };
+        hub.set_evidence(&dataset, evidence);
+        assert!(hub.set_threshold(&dataset, t));
+        let entry = hub.label_set("real").unwrap();
+        assert_eq!(entry.name, "ReaL@0.99");
+        assert!(
+            entry.set.is_built_in(),
+            "still the built-in entry, under its key"
+        );
+        let at_99 = hub.figures(&dataset, &m, "real").unwrap().score;
+        assert_eq!(at_99.top, want.top);
+        assert_ne!(at_99.top, at_80.top, "the cache gave the 0.80 figures back");
+        hub.set_threshold(&dataset, Threshold::REAL);
+        assert_eq!(hub.label_set("real").unwrap().name, "ReaL");
+        assert_eq!(
+            hub.figures(&dataset, &m, "real").unwrap().score.top,
+            at_80.top
+        );
+    }
+}
