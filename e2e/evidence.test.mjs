@@ -134,7 +134,8 @@ test('rater files given by the user, one by one; the wrong files are refused and
   await page.getByTestId('evidence-error').filter({ hasText: 'golden' }).waitFor();
   // raters.npz first waits for its scores; then scores.npz.
   await page.getByTestId('evidence-input').setInputFiles(path.join(syntheticEvidence, 'raters.npz'));
-  await page.getByTestId('evidence-input').setInputFiles(path.join(syntheticEvidence, 'scores.npz'));
+  // Dropped where predictions go, the scores are still read as rater evidence.
+  await page.getByTestId('predictions-input').setInputFiles(path.join(syntheticEvidence, 'scores.npz'));
   await page.getByTestId('evidence-state').filter({ hasText: 'Votes: your file' }).waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId('evidence-error').count(), 0, 'a good load clears the error');
   // The link's threshold applies as soon as there is evidence.

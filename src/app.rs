@@ -207,6 +207,14 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             convention: view.classes,
         }
     };
+    let routed = move |file: &web_sys::File, what: &str| {
+        explorer.notices.update(|n| {
+            n.push(format!(
+                "{} is {what}, not predictions: it is read into “What the raters said” on the overview.",
+                file.name()
+            ))
+        });
+    };
     let on_file = Callback::new(move |file: web_sys::File| {
         // A file is not the URL source: the link must no longer claim it.
         let mut view = explorer.view.get_untracked();
@@ -218,6 +226,20 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
         // A file whose content proves it holds labels (lists of different lengths, empty
         // lists) is offered as labels instead; anything else is predictions.
         spawn_local(async move {
+            // The raters' files and the published relabelings go where they belong.
+            match crate::evidence::kind_of(&file).await {
+                crate::evidence::Kind::Raters => {
+                    explorer.error.set(None);
+                    routed(&file, "rater evidence");
+                    return crate::evidence::load_files(explorer, vec![file]);
+                }
+                crate::evidence::Kind::Relabeling => {
+                    explorer.error.set(None);
+                    routed(&file, "a relabeling");
+                    return crate::evidence::load_relabelings(explorer, vec![file]);
+                }
+                crate::evidence::Kind::Other => {}
+            }
             if crate::ui::proves_labels(&file).await {
                 explorer.error.set(None);
                 explorer.label_offer.set(Some(file));

@@ -89,6 +89,43 @@ pub fn load_published(explorer: Explorer) {
     });
 }
 
+/// What a file given as predictions really is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A rater file (scores.npz, raters.npz, or one in their layout).
+    Raters,
+    /// A published relabeling, by its published name.
+    Relabeling,
+    /// Anything else: predictions or labels.
+    Other,
+}
+
+/// Tells a rater file by its archive's directory (the arrays `info` and `tensor`, whose names
+/// sit in the file's last bytes) and a relabeling by its published name.
+pub async fn kind_of(file: &web_sys::File) -> Kind {
+    let name = file.name();
+    if name.ends_with("imagenet_mturk.json") || name.ends_with("_mistakes.json") {
+        return Kind::Relabeling;
+    }
+    let size = file.size();
+    if !name.ends_with(".npz") || size > 64e6 {
+        return Kind::Other;
+    }
+    let Ok(tail) = file.slice_with_f64_and_f64((size - 4096.0).max(0.0), size) else {
+        return Kind::Other;
+    };
+    let Ok(tail) = JsFuture::from(tail.array_buffer()).await else {
+        return Kind::Other;
+    };
+    let tail = js_sys::Uint8Array::new(&tail).to_vec();
+    let names = |n: &[u8]| tail.windows(n.len()).any(|w| w == n);
+    if names(b"info.npy") && names(b"tensor.npy") {
+        Kind::Raters
+    } else {
+        Kind::Other
+    }
+}
+
 /// Reads rater files the user gave (one or both).
 pub fn load_files(explorer: Explorer, files: Vec<web_sys::File>) {
     explorer.evidence_error.set(None);

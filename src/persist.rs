@@ -36,7 +36,7 @@ use web_sys::{
 /// The database's name (see the module's notes on why it is its own).
 pub const DATABASE: &str = "real-explorer-workspace";
 /// The database's version: bump it (and add an upgrade step) to change the stores.
-const DATABASE_VERSION: u32 = 2;
+pub const DATABASE_VERSION: u32 = 2;
 /// The object store of models.
 const MODELS: &str = "models";
 /// The object store of label sets.

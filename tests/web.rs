@@ -319,7 +319,9 @@ async fn an_unreadable_record_is_reported_and_removed_not_fatal() {
 #[wasm_bindgen_test]
 async fn a_database_of_a_newer_page_is_refused_not_fatal() {
     persist::forget_all().await.unwrap();
-    raw_database(Some(2)).await.close();
+    raw_database(Some(persist::DATABASE_VERSION + 1))
+        .await
+        .close();
     let dataset = Dataset::embedded().unwrap();
     let (top5, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
     let refused = persist::save_model("m", "m.npy", 1.0, LoadOptions::default(), &top5).await;
@@ -411,4 +413,53 @@ fn a_full_disk_and_other_refusals_read_as_one_sentence() {
         assert!(text.ends_with('.'), "{text}");
         assert_eq!(text.matches(". ").count(), 0, "one sentence: {text}");
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_database_of_the_first_version_is_upgraded_and_keeps_its_models() {
+    delete_database().await;
+    // Version 1 as an earlier page made it: models and label sets, no extras.
+    let factory = web_sys::window().unwrap().indexed_db().unwrap().unwrap();
+    let request = factory.open_with_u32(persist::DATABASE, 1).unwrap();
+    let upgrading = request.clone();
+    let on_upgrade = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        let database: web_sys::IdbDatabase = upgrading.result().unwrap().unchecked_into();
+        for name in ["models", "label_sets"] {
+            let parameters = web_sys::IdbObjectStoreParameters::new();
+            parameters.set_auto_increment(true);
+            database
+                .create_object_store_with_optional_parameters(name, &parameters)
+                .unwrap();
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let database: web_sys::IdbDatabase = settle(&request).await.unchecked_into();
+    database.close();
+    drop(on_upgrade);
+    let dataset = Dataset::embedded().unwrap();
+    let (top5, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
+    persist::save_model("m", "m.npy", 1.0, LoadOptions::default(), &top5)
+        .await
+        .unwrap();
+    // The upgrade made the store of extras: evidence and relabelings are kept and come back.
+    persist::save_evidence(b"evidence bytes").await.unwrap();
+    persist::save_relabeling("imagenet_mturk.json", b"[]")
+        .await
+        .unwrap();
+    persist::save_evidence(b"newer evidence").await.unwrap();
+    let (evidence, relabelings) = persist::restore_extras().await.unwrap();
+    assert_eq!(evidence.as_deref(), Some(&b"newer evidence"[..]));
+    assert_eq!(
+        relabelings,
+        vec![("imagenet_mturk.json".to_string(), b"[]".to_vec())]
+    );
+    let (models, _, problems) = persist::restore().await.unwrap();
+    assert_eq!(models.len(), 1);
+    assert!(problems.is_empty(), "{problems:?}");
+    persist::forget_all().await.unwrap();
+    let (evidence, relabelings) = persist::restore_extras().await.unwrap();
+    assert!(
+        evidence.is_none() && relabelings.is_empty(),
+        "forget all forgets them too"
+    );
 }
