@@ -44,7 +44,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                                         <span class="num" data-testid="candidate-score">{shown_score(c.score, admitted, t)}</span>
                                     </td>
                                     <td class="num" data-testid="candidate-votes">{votes}</td>
-                                    <td>{if admitted { format!("in the set at {t}") } else { format!("out at {t}") }}</td>
+                                    <td class="verdict">{if admitted { "in" } else { "out" }}</td>
                                     <td>{(c.label == original).then_some("original label")}</td>
                                 </tr>
                             }
@@ -55,7 +55,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                         <div class="table-scroll">
                         <table class="candidates" data-testid="candidates">
                             <caption>{format!("What the raters said: each candidate's Dawid–Skene score (kept at ≥ {t}) and the five answers")}</caption>
-                            <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>"ReaL"</th><th></th></tr></thead>
+                            <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>{format!("in ReaL at {t}")}</th><th></th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                         </div>

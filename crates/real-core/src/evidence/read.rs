@@ -356,20 +356,7 @@ fn read_info(
             Ok((8 * c, n))
         },
         &mut |index, record, big| {
-            let text = |bytes: &[u8]| -> String {
-                bytes
-                    .chunks_exact(4)
-                    .map(|c| {
-                        let v = if big {
-                            u32::from_be_bytes([c[0], c[1], c[2], c[3]])
-                        } else {
-                            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
-                        };
-                        char::from_u32(v).unwrap_or('\u{fffd}')
-                    })
-                    .take_while(|c| *c != '\0')
-                    .collect()
-            };
+            let text = |bytes: &[u8]| npy::utf32(bytes, big);
             if index == 0 {
                 questions.reserve_exact(expected.get());
             }

@@ -156,6 +156,22 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
     ))
 }
 
+/// One numpy `U` cell: UTF-32 code points up to the first NUL (invalid ones as U+FFFD).
+pub fn utf32(bytes: &[u8], big_endian: bool) -> String {
+    bytes
+        .chunks_exact(4)
+        .map(|c| {
+            let v = if big_endian {
+                u32::from_be_bytes([c[0], c[1], c[2], c[3]])
+            } else {
+                u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+            };
+            char::from_u32(v).unwrap_or('\u{fffd}')
+        })
+        .take_while(|c| *c != '\0')
+        .collect()
+}
+
 impl Array<'_> {
     /// The dtype as numpy writes it, e.g. `<f8`, for messages.
     pub fn describe(&self) -> String {
@@ -212,19 +228,7 @@ impl Array<'_> {
         let strings = self
             .data
             .chunks_exact(4 * chars)
-            .map(|item| {
-                item.chunks_exact(4)
-                    .map(|c| {
-                        let v = if self.big_endian {
-                            u32::from_be_bytes([c[0], c[1], c[2], c[3]])
-                        } else {
-                            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
-                        };
-                        char::from_u32(v).unwrap_or('\u{fffd}')
-                    })
-                    .take_while(|c| *c != '\0')
-                    .collect()
-            })
+            .map(|item| utf32(item, self.big_endian))
             .collect();
         Some(strings)
     }
