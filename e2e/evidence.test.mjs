@@ -126,9 +126,13 @@ test('published rater files: ReaL rebuilt at every threshold, evidence per image
 
 test('rater files given by the user, one by one; the wrong files are refused and lose nothing', async () => {
   const want = (await expected('evidence')).synthetic;
-  const { page, problems, close } = await openPage(`${ctx.base}?t=0.73`);
+  const { page, problems, close } = await openPage(`${ctx.base}?t=0.73&evidence=${encodeURIComponent(`${ctx.base}evidence/synthetic/`)}`);
   await giveModel(page);
   assert.match(await page.locator('.threshold .note').textContent(), /asks for ReaL at 0\.73/);
+  // Downloaded files must be the published ones: these are not.
+  await page.getByTestId('evidence-load').click();
+  await page.getByTestId('evidence-error').filter({ hasText: 'is not the published file' }).waitFor({ timeout: 30_000 });
+  assert.match(await page.getByTestId('evidence-state').textContent(), /^Not loaded/);
   // golden.npz has the layout but not the content.
   await page.getByTestId('evidence-input').setInputFiles(path.join(syntheticEvidence, 'golden.npz'));
   await page.getByTestId('evidence-error').filter({ hasText: 'golden' }).waitFor();

@@ -34,7 +34,8 @@ thread_local! {
     static PENDING: std::cell::RefCell<Option<(EvidenceFile, String, bool)>> =
         const { std::cell::RefCell::new(None) };
     /// Rater files waiting their turn in the worker (a file input may give both at once).
-    static QUEUE: std::cell::RefCell<Vec<(web_sys::Blob, String)>> =
+    /// Each with whether it was fetched as the published file (and so must be it).
+    static QUEUE: std::cell::RefCell<Vec<(web_sys::Blob, String, bool)>> =
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -76,7 +77,7 @@ pub fn load_published(explorer: Explorer) {
                 fraction: None,
             }));
             match fetch_blob(&format!("{base}{name}")).await {
-                Ok(blob) => enqueue(explorer, blob, name.into()),
+                Ok(blob) => enqueue(explorer, blob, name.into(), true),
                 Err(message) => {
                     explorer.evidence_progress.set(None);
                     explorer
@@ -131,7 +132,7 @@ pub fn load_files(explorer: Explorer, files: Vec<web_sys::File>) {
     explorer.evidence_error.set(None);
     for file in files {
         let name = file.name();
-        enqueue(explorer, file.into(), name);
+        enqueue(explorer, file.into(), name, false);
     }
 }
 
@@ -142,8 +143,8 @@ pub fn cancel(explorer: Explorer) {
     explorer.evidence_progress.set(None);
 }
 
-fn enqueue(explorer: Explorer, blob: web_sys::Blob, name: String) {
-    QUEUE.with(|q| q.borrow_mut().push((blob, name)));
+fn enqueue(explorer: Explorer, blob: web_sys::Blob, name: String, fetched: bool) {
+    QUEUE.with(|q| q.borrow_mut().push((blob, name, fetched)));
     if JOB.with(|j| j.borrow().is_none()) {
         next(explorer);
     }
@@ -151,7 +152,7 @@ fn enqueue(explorer: Explorer, blob: web_sys::Blob, name: String) {
 
 /// Starts the next queued file, if any.
 fn next(explorer: Explorer) {
-    let Some((blob, name)) = QUEUE.with(|q| {
+    let Some((blob, name, fetched)) = QUEUE.with(|q| {
         let mut q = q.borrow_mut();
         (!q.is_empty()).then(|| q.remove(0))
     }) else {
@@ -168,7 +169,14 @@ fn next(explorer: Explorer) {
         Event::Evidence(file, published, grew) => {
             explorer.evidence_memory.update(|m| *m = m.max(grew));
             JOB.with(|j| j.borrow_mut().take());
-            settle(explorer, file, shown.clone(), published);
+            if fetched && !published {
+                // What came from the published location must be the published file.
+                explorer.evidence_error.set(Some(format!(
+                    "{shown} was downloaded but is not the published file (its SHA-256 differs): it was not used."
+                )));
+            } else {
+                settle(explorer, file, shown.clone(), published);
+            }
             next(explorer);
         }
         Event::Failed(message) => {
