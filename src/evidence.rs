@@ -61,6 +61,7 @@ pub fn base(explorer: Explorer) -> Result<String, String> {
 
 /// Fetches both published rater files and reads them in the worker.
 pub fn load_published(explorer: Explorer) {
+    explorer.evidence_error.set(None);
     let base = match base(explorer) {
         Ok(base) => base,
         Err(message) => {
@@ -68,7 +69,6 @@ pub fn load_published(explorer: Explorer) {
             PUBLISHED_BASE.to_string()
         }
     };
-    explorer.evidence_error.set(None);
     spawn_local(async move {
         for name in ["scores.npz", "raters.npz"] {
             explorer.evidence_progress.set(Some(Progress {
