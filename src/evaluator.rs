@@ -310,20 +310,20 @@ impl Job {
         options: LoadOptions,
         on_event: impl Fn(Event) + 'static,
     ) -> Option<Job> {
-        Self::start_any(file.into(), options, false, on_event)
+        Self::start_any(file.into(), options, false, Rc::new(on_event))
     }
 
     /// Gives a rater file (scores.npz or raters.npz) to the worker; answers with
     /// [`Event::Evidence`].
     pub fn start_evidence(file: web_sys::Blob, on_event: impl Fn(Event) + 'static) -> Option<Job> {
-        Self::start_any(file, LoadOptions::default(), true, on_event)
+        Self::start_any(file, LoadOptions::default(), true, Rc::new(on_event))
     }
 
     fn start_any(
         file: web_sys::Blob,
         options: LoadOptions,
         evidence: bool,
-        on_event: impl Fn(Event) + 'static,
+        on_event: Rc<dyn Fn(Event)>,
     ) -> Option<Job> {
         if UNAVAILABLE.with(Cell::get) {
             return None;
@@ -349,7 +349,7 @@ impl Job {
                 options,
                 evidence,
                 sent: false,
-                on_event: Rc::new(on_event),
+                on_event,
             });
             send_load(slot);
             Some(Job { id })

@@ -88,6 +88,15 @@ pub fn in_background(
     failure: &'static str,
     work: impl std::future::Future<Output = Result<(), StorageError>> + 'static,
 ) {
+    in_background_boxed(explorer, failure, Box::pin(work));
+}
+
+/// The one task behind [`in_background`]: every kind of storage change shares its code.
+fn in_background_boxed(
+    explorer: Explorer,
+    failure: &'static str,
+    work: std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StorageError>>>>,
+) {
     spawn_local(async move {
         if let Err(e) = work.await {
             notice(explorer, failure, &e);

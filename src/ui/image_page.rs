@@ -140,7 +140,7 @@ pub fn ImagePage() -> impl IntoView {
                             <tr class:first=rank == 0 data-testid="prediction-row">
                                 <td class="rank">{rank + 1}</td>
                                 <td><ClassChip dataset=data.clone() class=*class /></td>
-                                <td class="num">{score.map(|s| format!("{s:.4}")).unwrap_or_else(|| "—".into())}</td>
+                                <td class="num">{score.map(|s| format!("{:.4}", f64::from(s))).unwrap_or_else(|| "—".into())}</td>
                                 <td class=if in_real { "yes" } else { "no" }>
                                     {if real.is_empty() { "—" } else if in_real { "✓ counts" } else { "✗" }}
                                 </td>

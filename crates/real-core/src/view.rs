@@ -245,7 +245,8 @@ impl fmt::Display for View {
 
 /// Scores with 4 significant digits keep links short and still tell 0.61 from 0.60.
 fn format_score(score: f32) -> String {
-    let text = format!("{score:.4}");
+    // Through f64, which holds the f32 exactly: the same digits, one float formatter fewer.
+    let text = format!("{:.4}", f64::from(score));
     let trimmed = text.trim_end_matches('0').trim_end_matches('.');
     if trimmed.is_empty() || trimmed == "-" {
         "0".into()

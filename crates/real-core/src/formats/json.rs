@@ -11,6 +11,12 @@ use serde_json::{Map, Value};
 
 const FORMAT: &str = "JSON";
 
+/// A JSON value as compact JSON text, for messages (what `Value`'s `Display` writes, without
+/// also carrying its pretty-printer into the page).
+pub(crate) fn text(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
     let value = match serde_json::from_str::<Value>(text) {
         Ok(v) => v,
@@ -158,7 +164,7 @@ fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
                 ParseError::at(
                     FORMAT,
                     format!("item {}, column {}", row + 1, column + 1),
-                    format!("expected a number, found {v}"),
+                    format!("expected a number, found {}", self::text(v)),
                 )
             })?;
             top.offer(row, column as u32, v);
@@ -283,7 +289,7 @@ fn class_cells(value: &Value, location: &str) -> Result<Cells, ParseError> {
             location,
             format!(
                 "expected class indices or class names, found {}",
-                super::text::truncate(&value.to_string())
+                super::text::truncate(&self::text(value))
             ),
         )),
     }

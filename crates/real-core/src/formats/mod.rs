@@ -1,7 +1,7 @@
 //! Reading predictions files. A file is recognised by its content, never its extension.
 
 pub(crate) mod csv;
-mod json;
+pub(crate) mod json;
 pub(crate) mod npy;
 mod npz;
 mod rows;

@@ -286,7 +286,7 @@ fn set_of(item: &Value, location: &str) -> Result<Vec<ClassIndex>, ParseError> {
                 location,
                 format!(
                     "expected class indices 0..999 (0-based, sorted-wnid order), found {}",
-                    short(&n.to_string())
+                    short(&formats::json::text(n))
                 ),
             )
         })?;

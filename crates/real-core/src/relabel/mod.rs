@@ -168,7 +168,7 @@ fn whole_number(value: &Value) -> Option<i64> {
 fn quoted(value: &Value) -> String {
     match value {
         Value::String(s) => format!("'{}'", short(s)),
-        other => short(&other.to_string()),
+        other => short(&crate::formats::json::text(other)),
     }
 }
 
