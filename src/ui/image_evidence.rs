@@ -41,7 +41,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                                     <td><ClassChip dataset=data.clone() class=c.label kind=if c.label == original { "original" } else { "" } /></td>
                                     <td class="score">
                                         <span class="bar"><span style=format!("width: {:.1}%", f64::from(100.0 * c.score))></span></span>
-                                        <span class="num" data-testid="candidate-score">{shown_score(c.score, admitted, t)}</span>
+                                        <span class="num" data-testid="candidate-score" title=format!("{:.6}", f64::from(c.score))>{format!("{:.3}", f64::from(c.score))}</span>
                                     </td>
                                     <td class="num" data-testid="candidate-votes">{votes}</td>
                                     <td class="verdict">{if admitted { "in" } else { "out" }}</td>
@@ -55,7 +55,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                         <div class="table-scroll">
                         <table class="candidates" data-testid="candidates">
                             <caption>{format!("What the raters said: each candidate's Dawid–Skene score (kept at ≥ {t}) and the five answers")}</caption>
-                            <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>{format!("in ReaL at {t}")}</th><th></th></tr></thead>
+                            <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>{format!("at {t}")}</th><th></th></tr></thead>
                             <tbody>{rows}</tbody>
                         </table>
                         </div>
@@ -95,19 +95,6 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
     }
 }
 
-/// A score to three decimals, rounded down so that a score shown at or above the threshold is
-/// in the set: 0.79999 reads 0.799, never a 0.800 that is "out at 0.80". (The float32 kept for
-/// display may round up across the threshold; the float64 verdict wins.)
-fn shown_score(score: f32, admitted: bool, t: real_core::evidence::Threshold) -> String {
-    // The margin absorbs the float32 rounding of exact hundredths (0.78 is 0.77999997 in f32).
-    let mut thousandths = (f64::from(score) * 1000.0 + 1e-4).floor();
-    let line = f64::from(t.hundredths()) * 10.0;
-    if !admitted && thousandths >= line {
-        thousandths = line - 1.0;
-    }
-    format!("{:.3}", thousandths / 1000.0)
-}
-
 /// Why the image counts as contested at `t`, or that it does not.
 fn contested_because(
     evidence: &real_core::evidence::Evidence,
@@ -115,18 +102,17 @@ fn contested_because(
     t: real_core::evidence::Threshold,
     data: &real_core::Dataset,
 ) -> String {
-    let value = t.value() as f32;
-    let mut near = Vec::new();
-    let mut split = Vec::new();
-    for c in evidence.candidates(image) {
-        let name = data.class(c.label).name.clone();
-        if (c.score - value).abs() <= 0.1 {
-            near.push(name.clone());
-        }
-        if c.votes.is_some_and(|v| v.yes > 0 && v.no > 0) {
-            split.push(name);
-        }
-    }
+    // The reasons are the core's own tests of a candidate, so the words and the contested
+    // filter never disagree.
+    let names = |keep: &dyn Fn(&real_core::evidence::Candidate) -> bool| -> Vec<String> {
+        evidence
+            .candidates(image)
+            .filter(|c| keep(c))
+            .map(|c| data.class(c.label).name.clone())
+            .collect()
+    };
+    let near = names(&|c| c.near(t));
+    let split = names(&|c| c.split_votes());
     let mut parts = Vec::new();
     if !near.is_empty() {
         parts.push(format!("{} scored within 0.1 of {t}", near.join(", ")));

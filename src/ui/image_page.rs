@@ -173,7 +173,7 @@ pub fn ImagePage() -> impl IntoView {
             None => (None, None, None, 0),
         };
         let real_chips = if real.is_empty() {
-            view! { <span class="none">"no valid label: this image is left out of ReaL scores"</span> }.into_any()
+            view! { <span class="none">{format!("no valid label: this image is left out of {real_name} scores")}</span> }.into_any()
         } else {
             real.iter()
                 .map(|c| view! { <ClassChip dataset=data.clone() class=*c /> })

@@ -88,7 +88,14 @@ def evidence_checks(t, binary, work, model_path, images, top, label_figures, che
             rows_f = [(int(l), float(sc), [int(x) for x in v]) for (ff, l), sc, v in zip(info, scores, votes) if ff == f]
             sample[str(f)] = sorted(rows_f)
         rated = {int(f[15:23]) for f in info[:, 0]}
+        # Contested at t: a candidate within 0.1 of t, or answers with both a yes and a no.
+        split = (votes[:, 0] > 0) & (votes[:, 2] > 0)
+        contested = {}
+        for th in ("0.80", "0.90"):
+            near = np.abs(scores - float(th)) <= 0.1 + 1e-6
+            contested[th] = len({f for f, c in zip(info[:, 0], near | split) if c})
         unrated = next(i for i in range(1, t.n + 1) if i not in rated)
-        page[kind] = {"figures": figures, "candidates": sample, "unrated": unrated, "rated_images": len(rated)}
+        page[kind] = {"figures": figures, "candidates": sample, "unrated": unrated, "rated_images": len(rated),
+                      "contested": contested}
     with open(os.path.join(folder, "expected.json"), "w") as f:
         json.dump(page, f, indent=1)

@@ -296,10 +296,18 @@ fn published_raters_give_five_answers_a_question_and_match_the_scores() {
     evidence
         .attach_votes(&file, "raters.npz".into(), true)
         .expect("the published files go together");
-    // ILSVRC2012_val_00041207 has candidates 556, 588 and 615 (the first rows of the files).
+    // The first three rows of both files are ILSVRC2012_val_00041207 with labels 556, 588 and
+    // 615: each is among the image's candidates, with its five answers.
     let image = ImageId::from_file_name("ILSVRC2012_val_00041207.JPEG").unwrap();
-    let labels: Vec<u16> = evidence.candidates(image).map(|c| c.label.0).collect();
-    assert!(labels.starts_with(&[556, 588, 615]) || labels.contains(&615));
+    let candidates: Vec<_> = evidence.candidates(image).collect();
+    for label in [556, 588, 615] {
+        let c = candidates
+            .iter()
+            .find(|c| c.label.0 == label)
+            .unwrap_or_else(|| panic!("candidate {label}"));
+        let v = c.votes.expect("votes");
+        assert_eq!(u32::from(v.no) + u32::from(v.maybe) + u32::from(v.yes), 5);
+    }
 }
 
 #[test]

@@ -64,6 +64,18 @@ impl Candidate {
     pub fn admitted(&self, threshold: Threshold) -> bool {
         threshold.admits(self.level)
     }
+
+    /// Whether its score is within 0.1 of `threshold`: one of the two ways an image is
+    /// contested ([`Evidence::contested`]). The margin absorbs the float32 rounding of the
+    /// kept score (0.7 is 0.69999999 in float32).
+    pub fn near(&self, threshold: Threshold) -> bool {
+        (f64::from(self.score) - threshold.value()).abs() <= 0.1 + 1e-6
+    }
+
+    /// Whether its answers hold at least one yes and at least one no: the other way.
+    pub fn split_votes(&self) -> bool {
+        self.votes.is_some_and(|v| v.yes > 0 && v.no > 0)
+    }
 }
 
 /// Where the evidence came from.
@@ -295,11 +307,8 @@ impl Evidence {
     /// Whether the image is contested at `threshold`: a candidate scored within 0.1 of t, or
     /// one whose five answers hold at least one yes and at least one no.
     pub fn contested(&self, image: ImageId, threshold: Threshold) -> bool {
-        let t = threshold.value();
-        self.candidates(image).any(|c| {
-            (f64::from(c.score) - t).abs() <= 0.1 + 1e-9
-                || c.votes.is_some_and(|v| v.yes > 0 && v.no > 0)
-        })
+        self.candidates(image)
+            .any(|c| c.near(threshold) || c.split_votes())
     }
 
     /// A model's top-1 under the set at every threshold from 0.50 to 0.99, counted in one pass:
