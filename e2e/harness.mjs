@@ -1,6 +1,7 @@
 // Shared setup for the browser tests: the built page (dist/) served on loopback, at the root
 // and under a sub-path, and headless Chromium.
-import { before, after } from 'node:test';
+import { before, after, afterEach } from 'node:test';
+import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +19,32 @@ export const syntheticEvidence = path.join(root, 'crates', 'real-core', 'tests',
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.npy': 'application/octet-stream', '.csv': 'text/csv' };
 
 export const ctx = { server: null, browser: null, base: null, expected: null };
+
+/** Content-Security-Policy violations seen since the current test began, in any page or worker. */
+export const violations = [];
+
+/** Records every Content-Security-Policy violation of a browser context's pages and workers. */
+async function watchPolicy(context) {
+  await context.exposeBinding('__cspViolation', ({ page }, text) => violations.push(`${page?.url() ?? '?'}: ${text}`));
+  // Before the page's own scripts, in every page and frame of the context.
+  await context.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (e) => {
+      window.__cspViolation(`${e.violatedDirective} blocked ${e.blockedURI || 'inline'} (${e.sourceFile}:${e.lineNumber})`);
+    });
+  });
+  const watchPage = (page) => {
+    // Chromium also reports a violation on the console, which is how one in a worker is seen.
+    page.on('console', (m) => { if (/Content.Security.Policy/i.test(m.text())) violations.push(`${page.url()}: ${m.text()}`); });
+    page.on('worker', (worker) => {
+      worker.on('console', (m) => { if (/Content.Security.Policy|securitypolicyviolation/i.test(m.text())) violations.push(`worker ${worker.url()}: ${m.text()}`); });
+      worker.evaluate(() => self.addEventListener('securitypolicyviolation', (e) => {
+        console.error(`securitypolicyviolation: ${e.violatedDirective} blocked ${e.blockedURI || 'inline'}`);
+      })).catch(() => {});
+    });
+  };
+  context.pages().forEach(watchPage);
+  context.on('page', watchPage);
+}
 
 export function setUp() {
   before(async () => {
@@ -60,6 +87,18 @@ export function setUp() {
         '--disable-component-update', '--disable-sync'],
       // launch() gives every run a fresh temporary profile.
     });
+    // Every context any test opens is watched for Content-Security-Policy violations.
+    const newContext = ctx.browser.newContext.bind(ctx.browser);
+    ctx.browser.newContext = async (...args) => {
+      const context = await newContext(...args);
+      await watchPolicy(context);
+      return context;
+    };
+  });
+  // A test fails on any violation of the page's Content-Security-Policy.
+  afterEach(() => {
+    const seen = violations.splice(0);
+    assert.deepEqual(seen, [], 'the page broke its own Content-Security-Policy');
   });
   after(async () => {
     await ctx.browser?.close();

@@ -49,7 +49,7 @@ pub fn EvidencePanel() -> impl IntoView {
                 <div class="progress" data-testid="evidence-status">
                     <span>{format!("{} {}… {}", p.stage, p.name, p.fraction.map(|f| format!("{:.0}%", 100.0 * f)).unwrap_or_default())}</span>
                     <div class="track" class:indeterminate=p.fraction.is_none()>
-                        <div class="done" style=format!("width: {:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
+                        <div class="done" style:width=format!("{:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
                     </div>
                     <button data-testid="evidence-cancel" on:click=move |_| crate::evidence::cancel(explorer)>"cancel"</button>
                 </div>
