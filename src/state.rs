@@ -28,6 +28,8 @@ pub struct Explorer {
     pub error: RwSignal<Option<LoadError>>,
     /// Progress of a load under way.
     pub progress: RwSignal<Option<Progress>>,
+    /// The download of the link's predictions, while it runs.
+    pub download: RwSignal<Option<Download>>,
     /// Things a link or a load could not do, shown until dismissed.
     pub notices: RwSignal<Vec<String>>,
     /// Where images come from.
@@ -74,6 +76,17 @@ pub struct Progress {
     pub stage: String,
     /// Fraction done, when known.
     pub fraction: Option<f64>,
+}
+
+/// A download under way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Download {
+    /// The file being downloaded.
+    pub name: String,
+    /// Bytes received so far.
+    pub received: f64,
+    /// Bytes in all, when the host says.
+    pub total: Option<f64>,
 }
 
 impl Explorer {
@@ -208,6 +221,7 @@ impl Explorer {
             cases,
             error: RwSignal::new(None),
             progress: RwSignal::new(None),
+            download: RwSignal::new(None),
             notices: RwSignal::new(notices),
             images: RwSignal::new_local(ImageSource::None),
             label_offer: RwSignal::new_local(None),

@@ -1,5 +1,6 @@
 //! Where a predictions file comes in: drop it or pick it. Progress and errors show here.
 
+use crate::download::megabytes;
 use crate::state::Explorer;
 use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;
@@ -41,9 +42,30 @@ pub fn DropZone(
                 <div class="progress" data-testid="load-status">
                     <span>{format!("{} {}… {}", p.stage, p.name, percent.clone().unwrap_or_default())}</span>
                     <div class="track" class:indeterminate=p.fraction.is_none()>
-                        <div class="done" style=format!("width: {:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
+                        <div class="done" style:width=format!("{:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
                     </div>
                     <button data-testid="cancel-load" on:click=move |_| on_cancel.run(())>"cancel"</button>
+                </div>
+            }
+        })
+    };
+    // The link's predictions downloading: bytes so far, of the total when the host says.
+    let download = move || {
+        explorer.download.get().map(|d| {
+            let fraction = d.total.filter(|&t| t > 0.0).map(|t| d.received / t);
+            let of_total = d
+                .total
+                .map(|t| format!(" of {}", megabytes(t)))
+                .unwrap_or_default();
+            view! {
+                <div class="progress" data-testid="link-progress">
+                    <span>{format!("downloading {}… {}{of_total}", d.name, megabytes(d.received))}</span>
+                    <div class="track" class:indeterminate=fraction.is_none()>
+                        <div class="done" style:width=format!("{:.1}%", 100.0 * fraction.unwrap_or(1.0))></div>
+                    </div>
+                    <button data-testid="link-cancel" on:click=move |_| crate::app::cancel_link_download()>
+                        "cancel"
+                    </button>
                 </div>
             }
         })
@@ -69,6 +91,7 @@ pub fn DropZone(
                 "Hugging Face pipeline JSON · “file index” lines · devkit submissions. "
                 "Row order and class numbering are detected."
             </p>
+            {download}
             {progress}
             {move || {
                 explorer
