@@ -38,7 +38,7 @@ pub fn worker_main() {
     // is no longer to be trusted.
     std::panic::set_hook(Box::new(|info| {
         if let Some(id) = CURRENT.with(Cell::get) {
-            post(&protocol::failed(
+            post(&protocol::fatal(
                 id,
                 &format!("an internal error stopped the evaluation ({info})"),
             ));
