@@ -296,8 +296,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                 }))
             };
             shown(0.0, None);
-            let signal = controller.as_ref().map(|c| c.signal());
-            let result = crate::download::fetch(&url, &name, signal.as_ref(), shown).await;
+            let result = crate::download::fetch(&url, &name, controller.as_ref(), shown).await;
             LINK_DOWNLOAD.with(|d| d.borrow_mut().take());
             explorer.download.set(None);
             match result {

@@ -59,9 +59,13 @@ pub fn accept(url: &str) -> Result<String, String> {
     }
 }
 
-/// The size cap in words.
-fn cap() -> String {
-    format!("{} GiB", MAX_FILE_BYTES >> 30)
+/// A size cap in words.
+fn in_words(cap: u64) -> String {
+    if cap >= 1 << 30 && cap.is_multiple_of(1 << 30) {
+        format!("{} GiB", cap >> 30)
+    } else {
+        format!("{cap} bytes")
+    }
 }
 
 /// A size in megabytes, for messages and progress.
@@ -69,29 +73,49 @@ pub fn megabytes(bytes: f64) -> String {
     format!("{:.1} MB", bytes / 1e6)
 }
 
+/// What a rejected promise of a download means: the cancel when `control` was aborted, else
+/// `message`.
+fn failure(control: &web_sys::AbortController, message: &str) -> Failure {
+    if control.signal().aborted() {
+        Failure::Cancelled
+    } else {
+        Failure::Failed(message.to_string())
+    }
+}
+
 /// Downloads `url` (after [`accept`]) into a `File` named `name`, telling `progress` the bytes
-/// received and, when the host says, the total. Aborting `signal` cancels it.
+/// received and, when the host says, the total. Aborting `control` cancels it (one of its own
+/// when `None`).
 pub async fn fetch(
     url: &str,
     name: &str,
-    signal: Option<&web_sys::AbortSignal>,
+    control: Option<&web_sys::AbortController>,
     progress: impl Fn(f64, Option<f64>),
 ) -> Result<web_sys::File, Failure> {
     let url = accept(url).map_err(Failure::Failed)?;
-    // A rejection after the signal fired is the cancel, not a network error.
-    let failed = |message: &str| match signal {
-        Some(signal) if signal.aborted() => Failure::Cancelled,
-        _ => Failure::Failed(message.to_string()),
+    let own;
+    let control = match control {
+        Some(control) => control,
+        None => {
+            own = web_sys::AbortController::new()
+                .map_err(|_| Failure::Failed("the browser cannot download here".into()))?;
+            &own
+        }
     };
-    let window = web_sys::window().ok_or_else(|| failed("no window"))?;
+    let window = web_sys::window().ok_or_else(|| failure(control, "no window"))?;
     let init = web_sys::RequestInit::new();
-    init.set_signal(signal);
+    init.set_signal(Some(&control.signal()));
     let response = JsFuture::from(window.fetch_with_str_and_init(&url, &init))
         .await
         .map_err(|_| {
-            failed("the download failed (a network error, or the host does not allow cross-origin requests)")
+            failure(
+                control,
+                "the download failed (a network error, or the host does not allow cross-origin requests)",
+            )
         })?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| failed("no response"))?;
+    let response: web_sys::Response = response
+        .dyn_into()
+        .map_err(|_| failure(control, "no response"))?;
     if !response.ok() {
         return Err(Failure::Failed(format!(
             "the host answered {} {}",
@@ -99,6 +123,20 @@ pub async fn fetch(
             response.status_text()
         )));
     }
+    read(&response, MAX_FILE_BYTES, name, control, progress).await
+}
+
+/// Reads a response's body into a `File` named `name`, as the browser's own chunks: refused
+/// when it announces more than `cap` bytes, stopped as soon as it passes `cap` (aborting
+/// `control`, which ends the transfer).
+pub async fn read(
+    response: &web_sys::Response,
+    cap: u64,
+    name: &str,
+    control: &web_sys::AbortController,
+    progress: impl Fn(f64, Option<f64>),
+) -> Result<web_sys::File, Failure> {
+    let cap_bytes = cap as f64;
     // The announced size refuses a file before its body comes (a compressed body announces
     // less than it inflates to, which the count below catches).
     let total = response
@@ -107,11 +145,12 @@ pub async fn fetch(
         .ok()
         .flatten()
         .and_then(|length| length.trim().parse::<f64>().ok());
-    if let Some(total) = total.filter(|&t| t > MAX_FILE_BYTES as f64) {
+    if let Some(total) = total.filter(|&t| t > cap_bytes) {
+        control.abort();
         return Err(Failure::Failed(format!(
             "it is {}, more than the {} the page accepts",
             megabytes(total),
-            cap()
+            in_words(cap)
         )));
     }
     let chunks = js_sys::Array::new();
@@ -119,13 +158,13 @@ pub async fn fetch(
         let reader: web_sys::ReadableStreamDefaultReader = body
             .get_reader()
             .dyn_into()
-            .map_err(|_| failed("the body could not be read"))?;
+            .map_err(|_| failure(control, "the body could not be read"))?;
         let mut received = 0f64;
         progress(received, total);
         loop {
             let step = JsFuture::from(reader.read())
                 .await
-                .map_err(|_| failed("the download broke off"))?;
+                .map_err(|_| failure(control, "the download broke off"))?;
             if js_sys::Reflect::get(&step, &JsValue::from_str("done"))
                 .map(|done| done.is_truthy())
                 .unwrap_or(true)
@@ -136,14 +175,14 @@ pub async fn fetch(
                 js_sys::Reflect::get(&step, &JsValue::from_str("value"))
                     .ok()
                     .and_then(|value| value.dyn_into().ok())
-                    .ok_or_else(|| failed("the body could not be read"))?;
+                    .ok_or_else(|| failure(control, "the body could not be read"))?;
             received += f64::from(chunk.length());
-            if received > MAX_FILE_BYTES as f64 {
+            if received > cap_bytes {
                 // Stops the transfer; what came so far is dropped.
-                let _ = reader.cancel();
+                control.abort();
                 return Err(Failure::Failed(format!(
                     "it passed {}, the most the page accepts, and was stopped",
-                    cap()
+                    in_words(cap)
                 )));
             }
             chunks.push(&chunk);
