@@ -20,6 +20,7 @@ pub mod formats;
 pub mod ids;
 pub mod interval;
 pub mod labels;
+pub mod limits;
 pub mod metrics;
 pub mod order;
 pub mod pairs;

@@ -289,7 +289,7 @@ fn class_cells(value: &Value, location: &str) -> Result<Cells, ParseError> {
             location,
             format!(
                 "expected class indices or class names, found {}",
-                super::text::truncate(&self::text(value))
+                crate::error::quote(&self::text(value))
             ),
         )),
     }

@@ -81,6 +81,7 @@ pub struct RawPredictions {
 
 /// Reads any supported predictions file.
 pub fn read(bytes: &[u8], dataset: &Dataset) -> Result<RawPredictions, ParseError> {
+    crate::limits::check_file_size("predictions", bytes.len() as u64)?;
     if bytes.starts_with(npy::MAGIC) {
         return npy::read(bytes);
     }

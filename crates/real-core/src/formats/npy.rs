@@ -6,6 +6,9 @@ use super::{Entries, NumberKind, RawPredictions, Rows, MAX_K, MISSING, SCORE_K};
 use crate::error::ParseError;
 
 pub const MAGIC: &[u8] = b"\x93NUMPY";
+/// The widest text cell read (4 bytes a character): file names are 28 characters, paths a
+/// few hundred.
+const MAX_TEXT_CELL_BYTES: usize = 4 * 4096;
 const FORMAT: &str = "NumPy .npy";
 
 /// Element type of an array.
@@ -65,11 +68,17 @@ pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
 /// need hold no more than the header, so a stream can be read without its data in memory.
 pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
     let bad = |at: usize, msg: &str| ParseError::at(FORMAT, format!("byte {at}"), msg.to_string());
-    if !bytes.starts_with(MAGIC) || bytes.len() < 10 {
-        return Err(bad(0, "expected the magic \\x93NUMPY and a version"));
+    if !bytes.starts_with(MAGIC) {
+        return Err(bad(0, "expected the magic \\x93NUMPY"));
+    }
+    if bytes.len() < 10 {
+        return Err(bad(
+            bytes.len(),
+            "the file ends inside the .npy preamble (magic, version, header length): it is truncated",
+        ));
     }
     let (header_len, start) = match bytes[6] {
-        1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
+        1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10usize),
         2 | 3 if bytes.len() >= 12 => (
             u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
             12,
@@ -82,7 +91,7 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
         }
     };
     let header = bytes
-        .get(start..start + header_len)
+        .get(start..start.saturating_add(header_len))
         .ok_or_else(|| bad(start, "the header is cut short: the file is truncated"))?;
     let header = std::str::from_utf8(header).map_err(|_| bad(start, "the header is not text"))?;
     let descr =
@@ -96,7 +105,9 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
                 "expected a plain dtype such as '<f4'; structured arrays are not predictions",
             )
         })?;
-    let (order, code) = descr.split_at(descr.len().min(1));
+    // Split after the first character, not byte: a header is any UTF-8 text.
+    let split = descr.chars().next().map_or(0, char::len_utf8);
+    let (order, code) = descr.split_at(split);
     let big_endian = match order {
         "<" | "|" | "=" => false,
         ">" => true,
@@ -107,7 +118,8 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
             ))
         }
     };
-    let (letter, digits) = code.split_at(code.len().min(1));
+    let split = code.chars().next().map_or(0, char::len_utf8);
+    let (letter, digits) = code.split_at(split);
     let width: usize = digits
         .parse()
         .map_err(|_| bad(start, &format!("unsupported dtype '{descr}'")))?;
@@ -123,10 +135,21 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
             ))
         }
     };
-    let width = if let Kind::Unicode(n) = kind {
-        4 * n
-    } else {
-        width
+    let width = match kind {
+        // A claimed width is checked here, before any size is computed from it.
+        Kind::Unicode(n) => n
+            .checked_mul(4)
+            .filter(|w| *w <= MAX_TEXT_CELL_BYTES)
+            .ok_or_else(|| {
+                bad(
+                    start,
+                    &format!(
+                        "dtype '{descr}' claims text cells of {n} characters; expected file names of at most {} characters",
+                        MAX_TEXT_CELL_BYTES / 4
+                    ),
+                )
+            })?,
+        _ => width,
     };
     let fortran = header_value(header, "fortran_order")
         .ok_or_else(|| bad(start, "the header has no 'fortran_order'"))?

@@ -191,7 +191,7 @@ fn headerless(records: &[Record], format: &'static str) -> Result<Vec<Row>, Pars
                     location,
                     format!(
                         "expected an optional file name and class indices (e.g. 'ILSVRC2012_val_00000001.JPEG 65' or '490 361 171'), found '{}'",
-                        truncate(&record.fields.join(" "))
+                        crate::error::quote(&record.fields.join(" "))
                     ),
                 )),
             }
@@ -199,11 +199,3 @@ fn headerless(records: &[Record], format: &'static str) -> Result<Vec<Row>, Pars
         .collect()
 }
 
-/// Shortens quoted user text in messages.
-pub fn truncate(text: &str) -> String {
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(60).collect::<String>())
-    } else {
-        text.to_string()
-    }
-}

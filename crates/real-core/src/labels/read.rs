@@ -29,6 +29,7 @@ pub fn read(
     key: &str,
     source: &str,
 ) -> Result<LabelSet, ParseError> {
+    crate::limits::check_file_size("label", bytes.len() as u64)?;
     let binary = bytes.starts_with(b"\x93NUMPY") || bytes.starts_with(b"PK");
     let text = if binary {
         None
@@ -210,7 +211,7 @@ fn keyed(entries: &[(String, Value)]) -> Result<(Sets, String, bool), ParseError
     let mut sets: Sets = vec![None; ImageId::COUNT];
     let single = entries.iter().all(|(_, v)| v.is_number());
     for (name, item) in entries {
-        let location = format!("key '{}'", short(name));
+        let location = format!("key '{}'", crate::error::quote(name));
         let image = strict_image(name).ok_or_else(|| {
             ParseError::at(
                 JSON,
@@ -286,7 +287,7 @@ fn set_of(item: &Value, location: &str) -> Result<Vec<ClassIndex>, ParseError> {
                 location,
                 format!(
                     "expected class indices 0..999 (0-based, sorted-wnid order), found {}",
-                    short(&formats::json::text(n))
+                    crate::error::quote(&formats::json::text(n))
                 ),
             )
         })?;
@@ -350,7 +351,7 @@ fn lines(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
                         &location,
                         format!(
                             "expected a file name such as ILSVRC2012_val_00000001.JPEG first, found '{}'",
-                            short(words.first().map(String::as_str).unwrap_or(""))
+                            crate::error::quote(words.first().map(String::as_str).unwrap_or(""))
                         ),
                     )
                 })?;
@@ -389,7 +390,7 @@ fn lines(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
                         &location,
                         format!(
                         "expected class indices 0..999 (0-based, sorted-wnid order), found '{}'",
-                        short(word)
+                        crate::error::quote(word)
                     ),
                     )
                 })?;
@@ -555,16 +556,3 @@ fn numbering_warning(set: &LabelSet, dataset: &Dataset) -> Option<String> {
     Some(text)
 }
 
-/// At most 40 characters of user text, for messages.
-pub(crate) fn short(text: &str) -> String {
-    let cut: String = text.chars().take(40).collect();
-    let cut: String = cut
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if text.chars().count() > 40 {
-        format!("{cut}…")
-    } else {
-        cut
-    }
-}
