@@ -151,7 +151,7 @@ def main():
          why="a header claiming 40 TB of data in a small file")
     case("npy_shape_3d.npy", "predictions", "error", ["shape"],
          npy_bytes(np.zeros((N, 2, 3), dtype=np.int16)), why="a three-dimensional array")
-    case("npy_zero_rows.npy", "predictions", "error", ["0 rows"],
+    case("npy_zero_rows.npy", "predictions", "error", ["empty"],
          npy_bytes(np.zeros((0,), dtype=np.int64)), why="an empty array")
     case("npy_object_dtype.npy", "predictions", "error", ["dtype"],
          npy_raw("{'descr': '|O', 'fortran_order': False, 'shape': (50000,), }", bytes(N * 8)),
@@ -162,7 +162,9 @@ def main():
     case("npy_truncated_data.npy", "predictions", "error", ["truncated"],
          npy_bytes(top1)[:-8], why="one element short")
     case("npy_float_vector.npy", "predictions", "error", ["(50000,)"],
-         npy_bytes(top1.astype(np.float32)), why="a float vector: neither labels nor a score matrix")
+         npy_bytes(np.full(N, 0.25, dtype=np.float32)), why="a float vector: neither labels nor a score matrix")
+    case("npy_float_labels_ok.npy", "predictions", "ok", [], npy_bytes(top1.astype(np.float32)),
+         top1={"original": 100.0}, why="labels stored as whole floats (control)")
     one_off = top1.copy()
     one_off[31_337] = 1000
     case("npy_one_out_of_range.npy", "predictions", "error", ["row 31338", "1000"],
@@ -258,15 +260,17 @@ def main():
     hf = [[{"label": "tench", "score": 0.9}, {"label": "goldfish"}] for _ in range(N)]
     case("hf_pipeline_missing_score.json", "predictions", "error", ["score"], json.dumps(hf).encode(),
          why="Hugging Face pipeline output with entries lacking a score")
-    case("json_deep_nesting.json", "predictions", "error", ["nest"], b"[" * 200_000 + b"]" * 200_000,
+    case("json_deep_nesting.json", "predictions", "error", ["recursion limit"], b"[" * 200_000 + b"]" * 200_000,
          why="JSON nested 200,000 deep")
+    case("json_ten_million_values.json", "predictions", "error", [], b"[" + b"1," * 10_000_000 + b"1]",
+         why="a JSON list of ten million numbers (20 MB)")
     case("json_huge_number.json", "predictions", "error", [], b"[1e999, 2, 3]", why="a number out of range")
     case("json_nan_literal.json", "predictions", "error", [], b"[NaN, 1, 2]", why="NaN, which JSON does not have")
     csv = "filename,index,label,prob\n" + "".join(
         f"{NAMES[i]},[{original[i]}],\"['x']\",\"[{'nan' if i % 4 == 0 else '0.9'}]\"\n" for i in range(N))
     case("timm_csv_nan_probs.csv", "predictions", "ok", ["12,500 rows"], csv.encode(), top1={"original": 75.0},
          why="timm CSV whose probability is nan in a quarter of the rows")
-    case("csv_header_only.csv", "predictions", "error", ["no predictions"], b"filename,index,label,prob\n",
+    case("csv_header_only.csv", "predictions", "error", ["no prediction rows"], b"filename,index,label,prob\n",
          why="a header and nothing else")
     quote = "filename,label\n" + "".join(f"{NAMES[i]},{original[i]}\n" for i in range(10)) + f"{NAMES[10]},\"unterminated\n"
     case("csv_unterminated_quote.csv", "predictions", "error", ["line 12"], quote.encode(), why="a quote never closed")
@@ -279,10 +283,11 @@ def main():
     case("labels_too_many_lists.json", "labels", "error", ["50,001"], json.dumps([[1]] * (N + 1)).encode(),
          why="50,001 lists")
     case("labels_deep_nesting.json", "labels", "error", [], b"[" * 100_000, why="nesting without end")
-    case("labels_ten_million_lines.txt", "labels", "error", ["50,000"], b"ILSVRC2012_val_00000001.JPEG 1\n" * 700_000,
+    case("labels_ten_million_lines.txt", "labels", "error", ["named twice"], b"ILSVRC2012_val_00000001.JPEG 1\n" * 700_000,
          why="700,000 lines naming one image")
-    dev = "".join(f"{0 if i == 99 else 1}\n" for i in range(N))
-    case("labels_devkit_zero.txt", "labels", "error", ["row 100"], dev.encode(), why="a 1-based devkit file holding 0")
+    one_based = "".join(f"{1001 if i == 99 else c + 1}\n" for i, c in enumerate(original))
+    case("labels_1based_1001.txt", "labels", "error", ["line 100", "1001"], one_based.encode(),
+         why="a 1-based label file holding 1001 once")
 
     # --- Rater files --------------------------------------------------------------------------
     case("scores_bomb.npz", "scores", "error", ["info"],
@@ -290,12 +295,12 @@ def main():
          why="a rater file whose member inflates to 2 GB")
     nan_scores = io.BytesIO()
     info = np.array([[NAMES[0], "1"], [NAMES[0], "2"]])
-    np.savez(nan_scores, info=info, probs=np.array([np.nan, 0.5]))
+    np.savez(nan_scores, info=info, tensor=np.array([np.nan, 0.5]))
     case("scores_nan.npz", "scores", "error", ["nan"], nan_scores.getvalue(), why="a NaN probability")
     case("scores_not_zip.npz", "scores", "error", [], b"PK\x03\x04" + bytes(100), why="a ZIP signature and nothing else")
     wide_info = npy_raw("{'descr': '<U2305843009213693952', 'fortran_order': False, 'shape': (2, 2), }")
     case("scores_info_absurd_width.npz", "scores", "error", ["info"],
-         zip_bytes([zip_entry("info.npy", wide_info), zip_entry("probs.npy", npy_bytes(np.array([0.5, 0.5])))]),
+         zip_bytes([zip_entry("info.npy", wide_info), zip_entry("tensor.npy", npy_bytes(np.array([0.5, 0.5])))]),
          why="an info array claiming an absurd string width")
 
     # --- Relabelings --------------------------------------------------------------------------
@@ -315,7 +320,7 @@ def main():
          why="a FIFO nobody writes to: must not block")
     case("/dev/zero", "predictions", "error", ["not a regular file"], cli_only=True, why="an endless device")
     case("/dev/urandom", "predictions", "error", ["not a regular file"], cli_only=True, why="an endless random device")
-    case(".", "predictions", "error", ["directory"], cli_only=True, why="a directory")
+    case(".", "predictions", "error", ["folder"], cli_only=True, why="a directory")
 
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:
         json.dump(cases, f, indent=1)

@@ -78,7 +78,9 @@ pub fn one_line(text: &str) -> String {
 fn escape_controls(chars: impl Iterator<Item = char>) -> String {
     let mut out = String::new();
     for c in chars {
-        if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}') {
+        if c.is_control()
+            || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        {
             // Line separators and bidirectional overrides reorder or break what follows.
             out.push_str(&format!("\\u{{{:x}}}", c as u32));
         } else {

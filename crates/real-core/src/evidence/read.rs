@@ -383,7 +383,10 @@ fn read_info(
                     ParseError::at(
                         FORMAT,
                         at(),
-                        format!("expected a class index 0 to 999, found '{}'", crate::error::quote(&label)),
+                        format!(
+                            "expected a class index 0 to 999, found '{}'",
+                            crate::error::quote(&label)
+                        ),
                     )
                 })?;
             questions.push(Question { image, label });

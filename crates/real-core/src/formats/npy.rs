@@ -78,7 +78,10 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
         ));
     }
     let (header_len, start) = match bytes[6] {
-        1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10usize),
+        1 => (
+            usize::from(u16::from_le_bytes([bytes[8], bytes[9]])),
+            10usize,
+        ),
         2 | 3 if bytes.len() >= 12 => (
             u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
             12,
@@ -256,14 +259,31 @@ impl Array<'_> {
         Some(strings)
     }
 
+    /// The shape as numpy prints it: `(50000,)`, `(50000, 5)`.
+    pub fn shape_text(&self) -> String {
+        match self.shape.as_slice() {
+            [n] => format!("({n},)"),
+            dims => format!(
+                "({})",
+                dims.iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
     /// Rows and columns of a 1-D or 2-D array.
     fn matrix_shape(&self) -> Result<(usize, usize), ParseError> {
         match self.shape.as_slice() {
             [n] => Ok((*n, 1)),
             [n, k] => Ok((*n, *k)),
-            other => Err(ParseError::new(
+            _ => Err(ParseError::new(
                 FORMAT,
-                format!("expected shape (N,), (N,k) or (N,1000) but found {other:?}"),
+                format!(
+                    "expected shape (N,), (N,k) or (N,1000) but found {}",
+                    self.shape_text()
+                ),
             )),
         }
     }
@@ -300,7 +320,8 @@ impl Array<'_> {
                 return Err(ParseError::new(
                     format,
                     format!(
-                        "found a float array of shape ({rows}, {columns}); expected 1000 or 1001 columns of logits or probabilities, or integer class indices"
+                        "found a float array of shape {}; expected 1000 or 1001 columns of logits or probabilities, or integer class indices",
+                        self.shape_text()
                     ),
                 ));
             }
@@ -329,11 +350,11 @@ impl Array<'_> {
         for row in 0..rows {
             for column in 0..k {
                 let i = self.storage_index(row, column, rows, columns);
-                values.push(if self.kind == Kind::Float {
+                values.push(super::file_number(if self.kind == Kind::Float {
                     self.float_at(i) as i64
                 } else {
                     self.int_at(i)
-                });
+                }));
             }
         }
         let mut warnings = Vec::new();
@@ -368,13 +389,21 @@ impl Array<'_> {
         } else {
             (rows, columns)
         };
+        let mut finite = vec![true; rows];
         for o in 0..outer {
             for i in 0..inner {
                 let (row, column) = if self.fortran { (i, o) } else { (o, i) };
-                offer_if_better(&mut top, row, column as u32, self.float_at(o * inner + i));
+                let value = self.float_at(o * inner + i);
+                finite[row] &= value.is_finite();
+                offer_if_better(&mut top, row, column as u32, value);
             }
         }
-        top.finish()
+        let (columns, mut scores) = top.finish();
+        // Marked for formats::void_non_finite, which reports the rows and never counts them.
+        for (row, _) in finite.iter().enumerate().filter(|(_, f)| !**f) {
+            scores[row * k..(row + 1) * k].fill(f32::NAN);
+        }
+        (columns, scores)
     }
 }
 
@@ -397,6 +426,21 @@ fn half_to_f64(bits: u16) -> f64 {
         31 => f64::NAN,
         e => sign * (1.0 + mantissa / 1024.0) * 2f64.powi(e - 15),
     }
+}
+
+/// Reads a `.npy` file's 2-D array with its `fortran_order` flag flipped: for telling a user
+/// whose file reads well only that way that the flag is wrong. `None` for other files.
+pub fn read_flipped(bytes: &[u8]) -> Option<(bool, RawPredictions)> {
+    let array = parse(bytes).ok()?;
+    if !matches!(array.shape.as_slice(), [_, k] if *k > 1) {
+        return None;
+    }
+    let flag = array.fortran;
+    let flipped = Array {
+        fortran: !flag,
+        ..array
+    };
+    Some((flag, flipped.into_predictions(FORMAT).ok()?))
 }
 
 /// Reads a whole `.npy` file.

@@ -198,4 +198,3 @@ fn headerless(records: &[Record], format: &'static str) -> Result<Vec<Row>, Pars
         })
         .collect()
 }
-

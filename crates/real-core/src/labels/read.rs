@@ -83,6 +83,9 @@ pub fn looks_like_labels(bytes: &[u8]) -> bool {
     if !(text.starts_with('[') || text.starts_with('{')) {
         return ragged_named_lines(text);
     }
+    if crate::limits::check_json_values(JSON, text).is_err() {
+        return false;
+    }
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return false;
     };
@@ -125,6 +128,7 @@ fn ragged_named_lines(text: &str) -> bool {
 /// JSON lists of lists (real.json) and objects keyed by file name. `None`: another JSON
 /// layout, read as one label per image.
 fn json(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
+    crate::limits::check_json_values(JSON, text)?;
     let invalid = |e: serde_json::Error| {
         ParseError::at(
             JSON,
@@ -555,4 +559,3 @@ fn numbering_warning(set: &LabelSet, dataset: &Dataset) -> Option<String> {
     }
     Some(text)
 }
-

@@ -72,6 +72,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Relabeling, ParseError> {
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    crate::limits::check_json_values(RELABELING, text)?;
     let invalid = |e: serde_json::Error| {
         ParseError::at(
             RELABELING,
@@ -106,7 +107,10 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Relabeling, ParseError> {
         }
         let found = match entries.first() {
             None => "an empty object".to_string(),
-            Some((key, _)) => format!("an object whose first key is '{}'", crate::error::quote(key)),
+            Some((key, _)) => format!(
+                "an object whose first key is '{}'",
+                crate::error::quote(key)
+            ),
         };
         return Err(ParseError::new(
             RELABELING,
