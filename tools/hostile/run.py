@@ -13,6 +13,8 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 
 BOUND_SECONDS = 10.0
@@ -36,29 +38,22 @@ def command(real_eval, corpus, case):
 
 
 def run(cmd, timeout):
-    """Runs cmd; returns (status or None when it timed out, stdout, stderr, seconds)."""
-    start = time.monotonic()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        out, err = proc.communicate()
-        return None, out, err, time.monotonic() - start
-    return proc.returncode, out, err, time.monotonic() - start
-
-
-def peak_mb(cmd):
-    """Peak resident memory of one run, measured by GNU time's %M when available."""
-    try:
-        res = subprocess.run(["/usr/bin/time", "-f", "%M", *cmd], capture_output=True, timeout=120)
-    except (FileNotFoundError, subprocess.TimeoutExpired):
-        return None
-    last = res.stderr.decode(errors="replace").strip().splitlines()[-1:]
-    try:
-        return int(last[0]) / 1024
-    except (IndexError, ValueError):
-        return None
+    """Runs cmd; returns (status or None when it was stopped at `timeout` seconds, stdout,
+    stderr, seconds, peak resident MB of that one process, from wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        start = time.monotonic()
+        proc = subprocess.Popen(cmd, stdout=out, stderr=err)
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        _, wait_status, usage = os.wait4(proc.pid, 0)
+        timer.cancel()
+        seconds = time.monotonic() - start
+        proc.returncode = os.waitstatus_to_exitcode(wait_status)
+        out.seek(0)
+        err.seek(0)
+        status = None if seconds >= timeout else proc.returncode
+        # ru_maxrss is in kilobytes on Linux.
+        return status, out.read(), err.read(), seconds, usage.ru_maxrss / 1024
 
 
 def check(case, status, out, err):
@@ -108,19 +103,17 @@ def main():
         print(f"{'case':<34} {'role':<11} {'outcome':<7} {'seconds':>8} {'peak MB':>8}  message")
     for case in cases:
         cmd = command(real_eval, corpus, case)
-        status, out, err, seconds = run(cmd, timeout=60)
+        status, out, err, seconds, mb = run(cmd, timeout=60)
         problems = check(case, status, out, err)
         if bench:
-            mb = peak_mb(cmd)
             if seconds > BOUND_SECONDS:
                 problems.append(f"took {seconds:.1f} s, bound {BOUND_SECONDS} s")
-            if mb is not None and mb > BOUND_MB:
+            if mb > BOUND_MB:
                 problems.append(f"peak {mb:.0f} MB, bound {BOUND_MB} MB")
             message = err.decode(errors="replace").strip().splitlines()
             shown = (message[-1] if message else "").replace(corpus + "/", "")[:90]
-            mb_text = f"{mb:.0f}" if mb is not None else "?"
             print(f"{case['name']:<34} {case['role']:<11} {'ok' if status == 0 else 'error':<7} "
-                  f"{seconds:>8.2f} {mb_text:>8}  {shown}")
+                  f"{seconds:>8.2f} {mb:>8.0f}  {shown}")
         if problems:
             failed += 1
             print(f"FAIL {case['name']} ({case['why']}): " + "; ".join(problems))
