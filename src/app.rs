@@ -281,6 +281,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             start(file, options, Some(id));
         }
     });
+    let download = RwSignal::new(None::<Download>);
     // Predictions named by the link load from their URL (see `download` for what a link may
     // name); whatever was loaded before stays as it was if the download fails or is cancelled.
     if let Some(url) = explorer.view.get_untracked().predictions {
@@ -289,16 +290,16 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             let controller = web_sys::AbortController::new().ok();
             LINK_DOWNLOAD.with(|d| *d.borrow_mut() = controller.clone());
             let shown = |received, total| {
-                explorer.download.set(Some(Download {
+                download.set(Some(Download {
                     name: name.clone(),
                     received,
                     total,
                 }))
             };
             shown(0.0, None);
-            let result = crate::download::fetch(&url, &name, controller.as_ref(), shown).await;
+            let result = crate::download::fetch(&url, &name, controller.as_ref(), &shown).await;
             LINK_DOWNLOAD.with(|d| d.borrow_mut().take());
-            explorer.download.set(None);
+            download.set(None);
             match result {
                 Ok(file) => start(file, link_options(), None),
                 Err(failure) => {
@@ -333,7 +334,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             <MissingModels />
             {move || match page.get() {
                 Page::Overview => view! {
-                    <DropZone on_file=on_file on_cancel=on_cancel />
+                    <DropZone on_file=on_file on_cancel=on_cancel download=download />
                     <LabelOffer on_predictions=as_predictions />
                     <ImageSourcePanel />
                     <Workspace />
@@ -368,7 +369,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                         explorer.hub.with(|h| h.models.iter().filter_map(UserModelPoint::of).collect())
                     });
                     view! {
-                        <DropZone on_file=on_file on_cancel=on_cancel />
+                        <DropZone on_file=on_file on_cancel=on_cancel download=download />
                         <PublishedMap models=models />
                     }
                     .into_any()

@@ -84,13 +84,14 @@ fn failure(control: &web_sys::AbortController, message: &str) -> Failure {
 }
 
 /// Downloads `url` (after [`accept`]) into a `File` named `name`, telling `progress` the bytes
-/// received and, when the host says, the total. Aborting `control` cancels it (one of its own
+/// received and, when the host says, the total. (`progress` is a `dyn`: one copy of this code
+/// serves every caller.) Aborting `control` cancels it (one of its own
 /// when `None`).
 pub async fn fetch(
     url: &str,
     name: &str,
     control: Option<&web_sys::AbortController>,
-    progress: impl Fn(f64, Option<f64>),
+    progress: &dyn Fn(f64, Option<f64>),
 ) -> Result<web_sys::File, Failure> {
     let url = accept(url).map_err(Failure::Failed)?;
     let own;
@@ -134,7 +135,7 @@ pub async fn read(
     cap: u64,
     name: &str,
     control: &web_sys::AbortController,
-    progress: impl Fn(f64, Option<f64>),
+    progress: &dyn Fn(f64, Option<f64>),
 ) -> Result<web_sys::File, Failure> {
     let cap_bytes = cap as f64;
     // The announced size refuses a file before its body comes (a compressed body announces

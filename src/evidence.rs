@@ -76,7 +76,7 @@ pub fn load_published(explorer: Explorer) {
             shown(None);
             let url = format!("{base}{name}");
             let progress = |received: f64, total: Option<f64>| shown(total.map(|t| received / t));
-            match crate::download::fetch(&url, name, None, progress).await {
+            match crate::download::fetch(&url, name, None, &progress).await {
                 Ok(file) => enqueue(explorer, file.into(), name.into(), true),
                 Err(failure) => {
                     let message = failure.message().unwrap_or_default();
@@ -312,7 +312,7 @@ pub fn load_published_relabelings(explorer: Explorer) {
                 .as_ref()
                 .map_or_else(|| published.to_string(), |f| format!("{f}{name}"));
             explorer.relabel_progress.set(Some(what.to_string()));
-            let bytes = match crate::download::fetch(&url, name, None, |_, _| {}).await {
+            let bytes = match crate::download::fetch(&url, name, None, &|_, _| {}).await {
                 Ok(file) => JsFuture::from(file.array_buffer())
                     .await
                     .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())

@@ -28,8 +28,6 @@ pub struct Explorer {
     pub error: RwSignal<Option<LoadError>>,
     /// Progress of a load under way.
     pub progress: RwSignal<Option<Progress>>,
-    /// The download of the link's predictions, while it runs.
-    pub download: RwSignal<Option<Download>>,
     /// Things a link or a load could not do, shown until dismissed.
     pub notices: RwSignal<Vec<String>>,
     /// Where images come from.
@@ -221,7 +219,6 @@ impl Explorer {
             cases,
             error: RwSignal::new(None),
             progress: RwSignal::new(None),
-            download: RwSignal::new(None),
             notices: RwSignal::new(notices),
             images: RwSignal::new_local(ImageSource::None),
             label_offer: RwSignal::new_local(None),

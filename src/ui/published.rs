@@ -101,7 +101,7 @@ impl Focus {
 async fn fetch_published() -> Result<Vec<PublishedModel>, String> {
     let text = |name: &'static str| async move {
         let url = format!("{BASE_URL}{name}");
-        let file = crate::download::fetch(&url, name, None, |_, _| {})
+        let file = crate::download::fetch(&url, name, None, &|_, _| {})
             .await
             .map_err(|e| format!("{url}: {}", e.message().unwrap_or_default()))?;
         let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
