@@ -509,7 +509,7 @@ async fn a_download_within_the_cap_becomes_a_file_with_progress() {
     let body: Vec<u8> = (0..=255).cycle().take(5000).collect();
     let control = web_sys::AbortController::new().unwrap();
     let file =
-        real_explorer::download::read(&response_of(&body), 5000, "x.npy", &control, |r, t| {
+        real_explorer::download::read(&response_of(&body), 5000, "x.npy", &control, &|r, t| {
             seen.borrow_mut().push((r, t))
         })
         .await
@@ -524,7 +524,7 @@ async fn a_download_past_the_cap_is_stopped() {
     use real_explorer::download::{read, Failure};
     let body = vec![7u8; 5000];
     let control = web_sys::AbortController::new().unwrap();
-    let failure = read(&response_of(&body), 4999, "x.npy", &control, |_, _| {})
+    let failure = read(&response_of(&body), 4999, "x.npy", &control, &|_, _| {})
         .await
         .unwrap_err();
     assert_eq!(
@@ -537,7 +537,7 @@ async fn a_download_past_the_cap_is_stopped() {
         .headers()
         .set("content-length", "3000000000")
         .unwrap();
-    let failure = read(&response, 1 << 30, "x.npy", &control, |_, _| {})
+    let failure = read(&response, 1 << 30, "x.npy", &control, &|_, _| {})
         .await
         .unwrap_err();
     assert_eq!(
