@@ -69,6 +69,10 @@ async fn page_evaluates_a_given_file_and_survives_a_bad_one() {
 
     let facts = wait_for(&root, "[data-testid=fact-scored]").await;
     assert_eq!(facts.text_content().unwrap(), "46,837");
+    // The test server has no worker script: the page learns that no worker can run here (its
+    // first one fails to start) before it is given a file, and evaluates on its own thread. A
+    // file given before that would fail instead, as a file waiting for a broken worker does.
+    pause(300).await;
 
     let input: web_sys::HtmlInputElement = root
         .query_selector("[data-testid=predictions-input]")
@@ -83,6 +87,8 @@ async fn page_evaluates_a_given_file_and_survives_a_bad_one() {
         .unwrap();
     // Images 1..8: 6 right under the original labels.
     assert_eq!(original.text_content().unwrap(), "75.00%");
+    let sub = root.query_selector(".results h2 .sub").unwrap().unwrap();
+    assert!(!sub.text_content().unwrap().contains("in a worker"));
     let real_before = real.text_content().unwrap();
     assert!(real_before.ends_with('%'));
 
