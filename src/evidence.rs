@@ -282,6 +282,10 @@ pub fn load_relabelings(explorer: Explorer, files: Vec<web_sys::File>) {
     for file in files {
         spawn_local(async move {
             let name = file.name();
+            if let Err(e) = real_core::limits::check_file_size("relabeling", file.size() as u64) {
+                explorer.relabel_error.set(Some(format!("{name}: {e}")));
+                return;
+            }
             match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => {
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();

@@ -69,6 +69,11 @@ pub async fn read_file(file: &web_sys::File, progress: impl Fn(f64)) -> Result<V
             e.as_string().unwrap_or_else(|| format!("{e:?}"))
         ),
     };
+    // Checked before a byte is read: a 2 GB file of zeros costs nothing to refuse.
+    real_core::limits::check_file_size("input", size as u64).map_err(|e| LoadError {
+        file_name: file.name(),
+        message: e.to_string(),
+    })?;
     let mut bytes = Vec::with_capacity(size as usize);
     let mut at = 0f64;
     while at < size {
@@ -132,9 +137,7 @@ pub fn evaluate(
     options: LoadOptions,
 ) -> Result<Evaluation, LoadError> {
     let started = now_ms();
-    match real_core::formats::read(bytes, dataset)
-        .and_then(|raw| real_core::detect::resolve(raw, dataset, &options))
-    {
+    match real_core::read_predictions(dataset, bytes, &options) {
         Ok(predictions) => Ok(finish(
             dataset,
             file_name,
