@@ -746,7 +746,7 @@ impl<'a> Reader<'a> {
 
 /// CRC-32 (IEEE 802.3, as in zip and PNG), one byte at a time from a table built at compile
 /// time.
-fn crc32(bytes: &[u8]) -> u32 {
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     const TABLE: [u32; 256] = {
         let mut table = [0u32; 256];
         let mut i = 0;
