@@ -96,7 +96,7 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
                 "expected a plain dtype such as '<f4'; structured arrays are not predictions",
             )
         })?;
-    let (order, code) = descr.split_at(descr.len().min(1));
+    let (order, code) = split_first_char(descr);
     let big_endian = match order {
         "<" | "|" | "=" => false,
         ">" => true,
@@ -107,7 +107,7 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
             ))
         }
     };
-    let (letter, digits) = code.split_at(code.len().min(1));
+    let (letter, digits) = split_first_char(code);
     let width: usize = digits
         .parse()
         .map_err(|_| bad(start, &format!("unsupported dtype '{descr}'")))?;
@@ -154,6 +154,12 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
         },
         data_start,
     ))
+}
+
+/// The first character and the rest (a dtype written by hand may start with any character,
+/// not only an ASCII one).
+fn split_first_char(text: &str) -> (&str, &str) {
+    text.split_at(text.chars().next().map_or(0, char::len_utf8))
 }
 
 /// One numpy `U` cell: UTF-32 code points up to the first NUL (invalid ones as U+FFFD).
