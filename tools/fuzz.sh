@@ -40,13 +40,15 @@ out=${CARGO_TARGET_DIR:-$PWD/target}/fuzz
 cargo +nightly fuzz build --sanitizer none --target-dir "$out/build" >&2
 bin=$out/build/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
 
-# The largest input tried. Readers of big files are tested on big files elsewhere; 64 KB
-# leaves room for every header and a few rows. A stored evidence record carries a fixed
-# 100 KB table, so that target gets more.
+# The largest input tried. Readers of big files are tested on big files elsewhere. Text
+# formats scale with their length and 16 KB holds hundreds of rows; binary ones get 64 KB for
+# headers, archives and a few rows of scores; a stored evidence record carries a fixed 100 KB
+# table, so that target gets 128 KB.
 max_len() {
   case $1 in
+    npy | npz | evidence) echo 65536 ;;
     compact_evidence) echo 131072 ;;
-    *) echo 65536 ;;
+    *) echo 16384 ;;
   esac
 }
 
