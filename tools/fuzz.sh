@@ -6,7 +6,8 @@
 #                                          (successfully) without the nightly toolchain
 #   tools/fuzz.sh cmin [TARGET…]           replace fuzz/corpus/<target> by the smallest set of
 #                                          inputs covering what both corpora cover
-# Prints per target the executions and whether anything crashed; any crash, timeout or
+# FUZZ_FLAGS adds libFuzzer flags (e.g. FUZZ_FLAGS=-runs=10000000 stops a target at that many
+# executions). Prints per target the executions and whether anything crashed; any crash, timeout or
 # out-of-memory exits non-zero, its input saved under target/fuzz/artifacts/<target>/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,13 +69,13 @@ for t in "${targets[@]}"; do
       status=0
       nice -n 10 "$bin/$t" "$work" "$seeds" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
         -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-        -artifact_prefix="$out/artifacts/$t/" >"$log" 2>&1 || status=$?
+        -artifact_prefix="$out/artifacts/$t/" ${FUZZ_FLAGS:-} >"$log" 2>&1 || status=$?
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
       # The corpus libFuzzer ended with: the inputs it keeps for the coverage they add.
       corpus=$(grep -E -o 'corp: [0-9]+/' "$log" | tail -1 | tr -dc 0-9)
       [ "$mode" = smoke ] && rm -rf "$work"
       if [ "$status" -eq 0 ]; then
-        echo "fuzz: $t: ${runs:-0} executions in ${seconds} s, ${corpus:-?} inputs in the corpus, no crash"
+        echo "fuzz: $t: ${runs:-0} executions in $(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log" | tail -1) s, ${corpus:-?} inputs in the corpus, no crash"
       else
         echo "fuzz: $t: CRASH after ${runs:-?} executions (exit $status); input in $out/artifacts/$t/, log in $log"
         grep -E -m 5 "panicked at|ERROR: libFuzzer|^SUMMARY|attempt to|index out of" "$log" | sed 's/^/    /' || true
