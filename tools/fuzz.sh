@@ -37,19 +37,32 @@ fi
 
 out=${CARGO_TARGET_DIR:-$PWD/target}/fuzz
 # No sanitizer: the core has no unsafe code, and AddressSanitizer would halve the executions.
-# Debug assertions and overflow checks stay on (cargo-fuzz's default), so an overflow is found.
-cargo +nightly fuzz build --sanitizer none --target-dir "$out/build" >&2
+# No tracing of comparisons either: it took most of the time of the text readers; the words
+# they compare against are given instead as dictionaries (fuzz/dict). Debug assertions and
+# overflow checks stay on (cargo-fuzz's default), so an overflow is found.
+cargo +nightly fuzz build --sanitizer none --no-trace-compares --target-dir "$out/build" >&2
 bin=$out/build/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
 
 # The largest input tried. Readers of big files are tested on big files elsewhere. Text
 # formats scale with their length and 16 KB holds hundreds of rows; binary ones get 64 KB for
 # headers, archives and a few rows of scores; a stored evidence record carries a fixed 100 KB
-# table, so that target gets 128 KB.
+# table, so that target gets 128 KB. A link is short: 4 KB.
 max_len() {
   case $1 in
     npy | npz | evidence) echo 65536 ;;
     compact_evidence) echo 131072 ;;
+    view) echo 4096 ;;
     *) echo 16384 ;;
+  esac
+}
+
+# The words each reader looks for; the stored compact forms have none beyond their magic.
+dict() {
+  case $1 in
+    npy | npz | evidence) echo "-dict=fuzz/dict/binary.dict" ;;
+    view) echo "-dict=fuzz/dict/view.dict" ;;
+    compact_*) ;;
+    *) echo "-dict=fuzz/dict/text.dict" ;;
   esac
 }
 
@@ -68,7 +81,7 @@ for t in "${targets[@]}"; do
       fi
       status=0
       nice -n 10 "$bin/$t" "$work" "$seeds" -max_total_time="$seconds" -max_len="$(max_len "$t")" \
-        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+        -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 $(dict "$t") \
         -artifact_prefix="$out/artifacts/$t/" ${FUZZ_FLAGS:-} >"$log" 2>&1 || status=$?
       runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
       # The corpus libFuzzer ended with: the inputs it keeps for the coverage they add.
