@@ -5,7 +5,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 PY := target/venv/bin/python
 GOLDEN := target/golden
 
-.PHONY: serve build test setup-web setup-test setup-fuzz fmt clippy native wasm golden e2e fuzz fuzz-smoke fuzz-cmin bench bench-page data
+.PHONY: serve build test setup-web setup-test setup-fuzz fmt clippy native wasm golden e2e fuzz fuzz-smoke fuzz-cmin bench bench-page bench-hostile data
 FUZZ_SECONDS ?= 60
 
 ## Build the page and serve it on http://127.0.0.1:8080
@@ -44,10 +44,19 @@ native:
 wasm:
 	cargo test --target wasm32-unknown-unknown -p real-explorer
 
-## real-eval against the numpy reference on every format, label files and paired comparisons (writes fixtures to target/golden)
+## real-eval against the numpy reference on every format, label files and paired comparisons (writes fixtures to target/golden);
+## then the hostile corpus (target/hostile): each file gives its expected error or result
 golden:
 	cargo build --release --bin real-eval
 	$(PY) tools/reference/golden.py target/release/real-eval $(GOLDEN)
+	$(PY) tools/hostile/make_corpus.py target/hostile
+	$(PY) tools/hostile/run.py target/release/real-eval target/hostile
+
+## The hostile corpus through real-eval with each file's time and peak memory, against their bounds
+bench-hostile: setup-test
+	cargo build --release --bin real-eval
+	$(PY) tools/hostile/make_corpus.py target/hostile
+	$(PY) tools/hostile/run.py target/release/real-eval target/hostile --bench
 
 ## The built page in headless Chromium, given files as a user would
 e2e: golden

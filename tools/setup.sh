@@ -75,4 +75,15 @@ if ! "$venv/bin/python" -c "import numpy, sys; sys.exit(numpy.__version__ != '$N
   "$venv/bin/pip" install --quiet --disable-pip-version-check "numpy==$NUMPY_VERSION"
 fi
 
+# The published real.json for the tests, from timm's pinned wheel (byte-identical, sha256
+# checked), so that a checkout without ../shared tests the same labels.
+if [ ! -f target/published/real.json ]; then
+  say "extracting the published real.json from timm's pinned wheel"
+  mkdir -p target/published
+  "$venv/bin/python" -c "
+import sys; sys.path.insert(0, 'tools/reference')
+from reference import real_json
+open('target/published/real.json', 'wb').write(real_json())"
+fi
+
 fuzz_tools

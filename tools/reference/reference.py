@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Independent numpy computation of ReaL and original accuracy, the golden reference.
 
-It shares no code with the Rust core: labels come from ../shared's real.json and the pinned
-tensorflow-datasets / timm / trojanzoo wheels, and every figure is computed with numpy.
+It shares no code with the Rust core: labels come from the published real.json (../shared's
+copy, or the byte-identical one in timm's wheel) and the pinned tensorflow-datasets / timm /
+trojanzoo wheels, and every figure is computed with numpy.
 
   reference.py FILE.npy      ReaL/original top-1 and top-5 of a filename-order, sorted-wnid
                              .npy (int top-k or float scores), as one JSON line.
@@ -10,6 +11,7 @@ tensorflow-datasets / timm / trojanzoo wheels, and every figure is computed with
 Paired comparisons of two models (mcnemar_exact, newcombe_paired) are driven by
 compare_reference.py.
 """
+import hashlib
 import io
 import json
 import math
@@ -25,17 +27,30 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SHARED = os.path.join(os.path.dirname(ROOT), "shared", "data", "reassessed-imagenet")
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from build_data import fetch_wheel  # noqa: E402  (downloads and checks pinned wheels only)
+from build_data import REAL_JSON_SHA256, fetch_wheel  # noqa: E402  (pinned wheels only)
 
 CACHE = os.path.join(ROOT, "target", "wheels")
+
+
+def real_json():
+    """The published real.json: ../shared's copy where there is one, else the byte-identical
+    copy in timm's wheel (sha256-pinned), so that a clone without ../shared checks the same."""
+    path = os.path.join(SHARED, "real.json")
+    if os.path.exists(path):
+        with open(path, "rb") as f:
+            return f.read()
+    timm = fetch_wheel(CACHE, "timm")
+    blob = timm.read("timm/data/_info/imagenet_real_labels.json")
+    if hashlib.sha256(blob).hexdigest() != REAL_JSON_SHA256:
+        sys.exit("timm's imagenet_real_labels.json is not the published real.json")
+    return blob
 
 
 class Truth:
     """The labels, straight from the published files."""
 
     def __init__(self):
-        with open(os.path.join(SHARED, "real.json")) as f:
-            real = json.load(f)
+        real = json.loads(real_json())
         self.n = len(real)
         self.real = np.zeros((self.n, 1000), dtype=bool)
         for i, labels in enumerate(real):

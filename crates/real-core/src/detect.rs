@@ -65,6 +65,17 @@ impl ClassConvention {
         }
     }
 
+    /// The numbers a convention holds, in words for messages.
+    pub fn range(self) -> &'static str {
+        match self {
+            ClassConvention::SortedWnid => "sorted-wnid classes 0..999",
+            ClassConvention::SortedWnid1Based => "1-based classes 1..1000",
+            ClassConvention::TfSlim1001 => "TF-slim classes 0..1000",
+            ClassConvention::Ilsvrc2012Id => "ILSVRC2012_IDs 1..1000",
+            ClassConvention::ClassName => "class names",
+        }
+    }
+
     /// Numbered conventions, in the order they are tried.
     pub const NUMBERED: [ClassConvention; 4] = [
         ClassConvention::SortedWnid,
@@ -291,40 +302,42 @@ pub fn resolve(
     let readings: Vec<(ClassConvention, Vec<Option<ClassIndex>>)> = match raw.entries {
         Entries::Classes(classes) => vec![(ClassConvention::ClassName, classes)],
         Entries::Numbers { kind, values } => {
-            let mut readings = Vec::new();
-            let mut refusals = Vec::new();
             let candidates = match options.convention {
                 Some(c) => vec![c],
                 None => conventions_for(kind, &values),
             };
+            let mut readings = Vec::new();
+            let mut misfits = Vec::new();
             for convention in candidates {
                 let mut classes = Vec::with_capacity(values.len());
-                let mut bad = None;
+                let mut outside = Outside::default();
                 for (i, v) in values.iter().enumerate() {
                     match map_label(dataset, convention, kind, *v) {
                         Ok(c) => classes.push(c),
                         Err(()) => {
-                            bad = Some((i, *v));
-                            break;
+                            outside.note(i / k, *v);
+                            classes.push(None);
                         }
                     }
                 }
-                match bad {
-                    None => readings.push((convention, classes)),
-                    Some((i, v)) => {
-                        refusals.push(format!("{convention} (row {} holds {v})", i / k + 1))
-                    }
+                if outside.rows == 0 {
+                    readings.push((convention, classes));
+                } else {
+                    misfits.push((convention, classes, outside));
                 }
             }
-            if readings.is_empty() {
-                return Err(ParseError::new(
+            if let (Some(given), Some((_, _, outside))) = (options.convention, misfits.first()) {
+                let (row, value) = outside.first.unwrap_or((0, 0));
+                return Err(ParseError::at(
                     format,
+                    format!("row {}", row + 1),
                     format!(
-                        "the class numbers fit no class convention: {}; expected 0..999, 1..1000, TF-slim 0..1000 or ILSVRC2012_IDs 1..1000",
-                        refusals.join(", ")
+                        "holds {value}, outside the {} of the class convention given ({given}); expected 0..999, 1..1000, TF-slim 0..1000 or ILSVRC2012_IDs 1..1000, or no convention given",
+                        given.range()
                     ),
                 ));
             }
+            refuse_misfit(dataset, format, k, &orders, &readings, &misfits)?;
             readings
         }
     };
@@ -408,6 +421,101 @@ pub fn resolve(
         predictions.warnings.push(note);
     }
     Ok(predictions)
+}
+
+/// Class numbers a convention cannot hold: how many rows, and the first.
+#[derive(Default)]
+struct Outside {
+    rows: usize,
+    last_row: Option<usize>,
+    first: Option<(usize, i64)>,
+}
+
+impl Outside {
+    fn note(&mut self, row: usize, value: i64) {
+        if self.last_row != Some(row) {
+            self.rows += 1;
+            self.last_row = Some(row);
+        }
+        self.first.get_or_insert((row, value));
+    }
+}
+
+/// Top-1 agreement with the original labels of `classes` under the best of `orders`.
+fn best_hits(
+    dataset: &Dataset,
+    k: usize,
+    orders: &[(RowOrder, Vec<ImageId>)],
+    classes: &[Option<ClassIndex>],
+) -> usize {
+    orders
+        .iter()
+        .map(|(_, images)| {
+            images
+                .iter()
+                .enumerate()
+                .filter(|(row, image)| {
+                    classes.get(row * k).copied().flatten() == Some(dataset.original_label(**image))
+                })
+                .count()
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Refuses a file some of whose class numbers are outside the convention it otherwise
+/// follows: one stray number must name its row, not quietly switch the whole file to
+/// another convention (where it would score near zero). Also refuses a file no convention
+/// can read at all.
+fn refuse_misfit(
+    dataset: &Dataset,
+    format: &'static str,
+    k: usize,
+    orders: &[(RowOrder, Vec<ImageId>)],
+    readings: &[(ClassConvention, Vec<Option<ClassIndex>>)],
+    misfits: &[(ClassConvention, Vec<Option<ClassIndex>>, Outside)],
+) -> Result<(), ParseError> {
+    let clean = readings
+        .iter()
+        .map(|(_, classes)| best_hits(dataset, k, orders, classes))
+        .max();
+    let rows = orders.first().map_or(0, |(_, images)| images.len()).max(1);
+    let hits: Vec<f64> = misfits
+        .iter()
+        .map(|(_, classes, _)| -(best_hits(dataset, k, orders, classes) as f64))
+        .collect();
+    let Some(&best) = crate::order::by_key(&hits).first() else {
+        return Ok(());
+    };
+    let (convention, _, outside) = &misfits[best];
+    let hits = -hits[best] as usize;
+    // The file follows this convention when, ignoring the stray rows, it agrees with the
+    // original labels clearly better than any reading that holds every number.
+    let follows = hits * 100 >= rows && hits >= 5 * clean.unwrap_or(0).max(1);
+    if !follows && clean.is_some() {
+        return Ok(());
+    }
+    let (row, value) = outside.first.unwrap_or((0, 0));
+    let others = if outside.rows > 1 {
+        format!(
+            " (and {} more rows)",
+            crate::labels::thousands(outside.rows - 1)
+        )
+    } else {
+        String::new()
+    };
+    let message = if follows {
+        format!(
+            "holds {value}{others}, outside the {} the rest of the file follows ({:.1}% agree with the original labels read so); fix or drop that row",
+            convention.range(),
+            100.0 * hits as f64 / rows as f64
+        )
+    } else {
+        format!(
+            "holds {value}{others}: the class numbers fit no class convention; expected 0..999, 1..1000, TF-slim 0..1000 or ILSVRC2012_IDs 1..1000"
+        )
+    };
+    Err(ParseError::at(format, format!("row {}", row + 1), message))
 }
 
 /// Keeps the first row of each image and says how many repeats were dropped.

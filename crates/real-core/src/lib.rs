@@ -23,6 +23,7 @@ pub mod fuzzing;
 pub mod ids;
 pub mod interval;
 pub mod labels;
+pub mod limits;
 pub mod metrics;
 pub mod order;
 pub mod pairs;
@@ -50,7 +51,51 @@ pub fn evaluate(
     options: &LoadOptions,
 ) -> Result<(Predictions, Report), ParseError> {
     let raw = formats::read(bytes, dataset)?;
-    let predictions = detect::resolve(raw, dataset, options)?;
+    let predictions = detect::resolve(raw, dataset, options);
+    if let Some(flag) = wrong_fortran_flag(dataset, bytes, options, predictions.as_ref().ok()) {
+        return Err(flag);
+    }
+    let predictions = predictions?;
     let report = Report::compute(dataset, &predictions);
     Ok((predictions, report))
+}
+
+/// A `.npy` whose rows read as noise (or not at all) but as a clear model once its
+/// `fortran_order` flag is flipped has a wrong flag: say so, rather than let the noise be
+/// blamed on the row order or the class convention.
+fn wrong_fortran_flag(
+    dataset: &Dataset,
+    bytes: &[u8],
+    options: &LoadOptions,
+    read: Option<&Predictions>,
+) -> Option<ParseError> {
+    let agreement = |p: &Predictions| {
+        p.detection
+            .as_ref()
+            .and_then(|d| d.candidates.first())
+            .map_or(0.0, |c| c.agreement)
+    };
+    if read.is_some_and(|p| agreement(p) >= 0.05) || !bytes.starts_with(formats::npy::MAGIC) {
+        return None;
+    }
+    let (flag, flipped) = formats::npy::read_flipped(bytes)?;
+    let flipped = detect::resolve(flipped, dataset, options).ok()?;
+    let flipped_agreement = agreement(&flipped);
+    if flipped_agreement < 0.2 || flipped_agreement < 5.0 * read.map_or(0.0, agreement) {
+        return None;
+    }
+    let (said, other) = if flag {
+        ("True", "C")
+    } else {
+        ("False", "Fortran")
+    };
+    Some(ParseError::at(
+        "NumPy .npy",
+        "header",
+        format!(
+            "the header says fortran_order {said}, but the data reads as a model only in {other} order ({:.1}% agree with the original labels, against {:.1}%): the flag looks wrong; save the array again with np.save",
+            100.0 * flipped_agreement,
+            100.0 * read.map_or(0.0, agreement)
+        ),
+    ))
 }

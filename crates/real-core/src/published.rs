@@ -131,7 +131,7 @@ fn columns(header: &Record, file: &str) -> Result<Columns, String> {
             format!(
                 "{file}, line {}: no '{name}' column in the header (found: {})",
                 header.line,
-                shorten(&header.fields.join(","))
+                crate::error::quote(&header.fields.join(","))
             )
         })
     };
@@ -160,7 +160,7 @@ fn row(record: &Record, header: &Record, columns: &Columns, file: &str) -> Resul
         let name = header.fields.get(index).map_or("?", |n| n.trim());
         format!(
             "{file}, line {line}, column '{name}': expected {expected}, found '{}'",
-            shorten(found)
+            crate::error::quote(found)
         )
     };
     let model = cell(columns.model)?;
@@ -206,17 +206,6 @@ fn row(record: &Record, header: &Record, columns: &Columns, file: &str) -> Resul
 fn number(text: &str) -> Option<f64> {
     let plain: String = text.chars().filter(|&c| c != ',').collect();
     plain.parse::<f64>().ok().filter(|n| n.is_finite())
-}
-
-/// Found values are quoted in errors; a runaway cell must not flood the message.
-fn shorten(text: &str) -> String {
-    const KEEP: usize = 60;
-    if text.chars().count() <= KEEP {
-        text.to_string()
-    } else {
-        let kept: String = text.chars().take(KEEP).collect();
-        format!("{kept}…")
-    }
 }
 
 /// A rectangle of the plot in percentage points: original top-1 across, ReaL top-1 up.

@@ -515,17 +515,16 @@ pub fn decode(text: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                match std::str::from_utf8(&bytes[i + 1..i + 3])
-                    .ok()
-                    .and_then(|h| u8::from_str_radix(h, 16).ok())
-                {
-                    Some(b) => {
-                        out.push(b);
+            b'%' => {
+                // Exactly two hex digits: from_str_radix alone would take a sign ("%+5").
+                let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+                match (hex(i + 1), hex(i + 2)) {
+                    (Some(high), Some(low)) => {
+                        out.push((high * 16 + low) as u8);
                         i += 3;
                         continue;
                     }
-                    None => out.push(b'%'),
+                    _ => out.push(b'%'),
                 }
             }
             b'+' => out.push(b' '),

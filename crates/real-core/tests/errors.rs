@@ -27,7 +27,8 @@ fn assert_mentions(bytes: &[u8], parts: &[&str]) {
 fn empty_and_binary_files() {
     assert_mentions(b"", &["empty"]);
     assert_mentions(b"  \n\n", &["empty"]);
-    assert_mentions(&[0xff, 0xfe, 0x00, 0x81, 0x02], &["binary", "byte 0"]);
+    assert_mentions(&[0x81, 0xfe, 0x00, 0x81, 0x02], &["binary", "byte 0"]);
+    assert_mentions(&[0xff, 0xfe, b'1', 0, b'\n', 0], &["UTF-16", "save it as UTF-8"]);
 }
 
 #[test]
@@ -58,7 +59,7 @@ fn class_numbers_out_of_every_range() {
     let data: Vec<u8> = [5000i32, 2].iter().flat_map(|v| v.to_le_bytes()).collect();
     assert_mentions(
         &npy("<i4", false, &[2], &data),
-        &["fit no class convention", "row 1 holds 5000"],
+        &["fit no class convention", "row 1: holds 5000"],
     );
 }
 

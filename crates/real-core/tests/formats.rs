@@ -241,9 +241,10 @@ fn float32_c_and_fortran_orders_agree_and_ties_go_to_the_lower_class() {
             logits[i * 1000 + usize::from(*c)] = 5.0 - j as f32;
         }
     }
-    // Row 8: a NaN and a tie for first place between classes 425 and 900.
+    // Row 8: a tie for first place between classes 425 and 900. Row 7: a NaN among its
+    // scores, so its ranking means nothing: it keeps no prediction and is reported.
     logits[7 * 1000 + 900] = 5.0;
-    logits[7 * 1000 + 3] = f32::NAN;
+    logits[6 * 1000 + 3] = f32::NAN;
     let c: Vec<u8> = logits.iter().flat_map(|v| v.to_le_bytes()).collect();
     let mut f = Vec::new();
     for col in 0..1000 {
@@ -258,6 +259,16 @@ fn float32_c_and_fortran_orders_agree_and_ties_go_to_the_lower_class() {
         tops(&pc)[7],
         vec![Some(425), Some(900), Some(415), Some(417), Some(418)]
     );
+    assert_eq!(tops(&pc)[6], vec![None; 5]);
+    for p in [&pc, &pf] {
+        assert!(
+            p.warnings
+                .iter()
+                .any(|w| w.starts_with("1 row holds NaN or infinite scores")),
+            "{:?}",
+            p.warnings
+        );
+    }
     assert_eq!(tops(&pc)[0], expected(5, false)[0]);
 }
 

@@ -16,10 +16,21 @@ pub fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// The ReaL data published with the paper, for tests only (never committed).
+/// The ReaL data published with the paper, for tests only (never committed): ../shared's
+/// copy where there is one, else the byte-identical copy `tools/setup.sh test` extracts from
+/// timm's sha256-pinned wheel into target/published/.
 pub fn shared_real_json() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/reassessed-imagenet/real.json")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let shared = root.join("../shared/data/reassessed-imagenet/real.json");
+    if shared.exists() {
+        return shared;
+    }
+    let extracted = root.join("target/published/real.json");
+    assert!(
+        extracted.exists(),
+        "neither ../shared nor target/published has real.json: run tools/setup.sh test"
+    );
+    extracted
 }
 
 pub fn load(bytes: &[u8]) -> Result<(Predictions, Report), real_core::ParseError> {

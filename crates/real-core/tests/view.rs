@@ -249,3 +249,17 @@ fn links_to_other_pages_keep_the_models_and_label_sets() {
     assert_eq!(cases.image, None);
     assert_eq!(cases.predictions.as_deref(), Some("https://x.org/p.npy"));
 }
+
+#[test]
+fn percent_escapes_take_exactly_two_hex_digits() {
+    use real_core::view::decode;
+    assert_eq!(decode("%41%2b"), "A+");
+    assert_eq!(decode("a+b"), "a b");
+    // A sign is no hex digit: "%+5" stays as written (the '+' still reads as a space).
+    assert_eq!(decode("%+5"), "% 5");
+    assert_eq!(decode("%-5x"), "%-5x");
+    assert_eq!(decode("%4"), "%4");
+    assert_eq!(decode("%"), "%");
+    assert_eq!(decode("%zz%4g"), "%zz%4g");
+    assert_eq!(decode("%e2%82%ac"), "€");
+}

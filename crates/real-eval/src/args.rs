@@ -38,9 +38,10 @@ FILE may be .npy, .npz, CSV/TSV (timm inference.py), JSON (timm, Hugging Face pi
   --summary            print the dataset facts instead
   -h, --help           this text
 
-Exit status: 0 when every file was evaluated, 2 when any could not be read (the others are
-still evaluated; a label or relabeling file that cannot be read stops everything), 1 on other
-errors.";
+Exit status: 0 when every file was evaluated; 2 when any could not be read (the others are
+still evaluated; a label, rater or relabeling file that cannot be read stops everything);
+64 for bad usage (an unknown option, a missing value); 1 on other errors (output not written).
+Files over 1 GiB, and devices, are refused before they are read.";
 
 /// What the user asked for.
 #[derive(Debug, Default)]

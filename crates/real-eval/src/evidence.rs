@@ -14,7 +14,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 /// Reads scores.npz and, when given, raters.npz, and checks that they go together.
 pub fn load(scores: &str, raters: Option<&str>) -> Result<Evidence, String> {
     let read = |path: &str| -> Result<(evidence::EvidenceFile, bool), String> {
-        let bytes = input::open(path).map_err(|e| format!("{path}: cannot read the file: {e}"))?;
+        let bytes = input::open(path).map_err(|e| format!("{path}: {e}"))?;
         let digest = sha256_hex(&bytes);
         let file = evidence::read(&bytes, &mut |_| {}).map_err(|e| format!("{path}: {e}"))?;
         Ok((file, digest == SCORES_SHA256 || digest == RATERS_SHA256))

@@ -13,12 +13,27 @@ use real_core::{Dataset, LoadOptions};
 use std::io::Write;
 use std::process::ExitCode;
 
+/// Exit status when a file could not be read (the others are still evaluated).
+const UNREADABLE: u8 = 2;
+/// Exit status for bad usage (EX_USAGE of sysexits.h).
+const USAGE: u8 = 64;
+
+/// Prints one line on stderr: control characters escaped and at most 300 characters, since
+/// file names and messages carry text from outside.
+fn say(message: &str) {
+    eprintln!(
+        "{}",
+        real_core::error::one_line(&format!("real-eval: {message}"))
+    );
+}
+
 fn main() -> ExitCode {
     let args = match Args::parse(std::env::args().skip(1)) {
         Ok(args) => args,
         Err(message) => {
-            eprintln!("real-eval: {message}\n\n{}", args::USAGE);
-            return ExitCode::from(2);
+            say(&message);
+            eprintln!("\n{}", args::USAGE);
+            return ExitCode::from(USAGE);
         }
     };
     if args.help {
@@ -53,23 +68,23 @@ fn main() -> ExitCode {
         Some(scores) => match evidence::load(scores, args.raters.as_deref()) {
             Ok(evidence) => Some(evidence),
             Err(message) => {
-                eprintln!("real-eval: {message}");
-                return ExitCode::from(2);
+                say(&message);
+                return ExitCode::from(UNREADABLE);
             }
         },
         None => None,
     };
     if let (Some(evidence), Some(path)) = (&evidence, &args.evidence_csv) {
         if let Err(e) = evidence::write_csv(evidence, path) {
-            eprintln!("real-eval: {path}: cannot write: {e}");
+            say(&format!("{path}: cannot write: {e}"));
             return ExitCode::from(1);
         }
     }
     let Some(mut label_sets) = label_sets(&dataset, &args.labels) else {
-        return ExitCode::from(2);
+        return ExitCode::from(UNREADABLE);
     };
     let Some(mistakes) = relabelings(&dataset, &args.relabelings, &mut label_sets) else {
-        return ExitCode::from(2);
+        return ExitCode::from(UNREADABLE);
     };
     if let Some(evidence) = &evidence {
         // After the built-in sets, before the files: real@T keys cannot collide with a
@@ -93,16 +108,14 @@ fn main() -> ExitCode {
     let mut readable = 0usize;
     let mut failed = false;
     for file in &args.files {
-        let outcome = input::open(file)
-            .map_err(|e| format!("cannot read the file: {e}"))
-            .and_then(|bytes| {
-                real_core::evaluate(&dataset, &bytes, &options).map_err(|e| e.to_string())
-            });
+        let outcome = input::open(file).and_then(|bytes| {
+            real_core::evaluate(&dataset, &bytes, &options).map_err(|e| e.to_string())
+        });
         let (predictions, report) = match outcome {
             Ok(evaluated) => evaluated,
             Err(message) => {
                 failed = true;
-                eprintln!("real-eval: {file}: {message}");
+                say(&format!("{file}: {message}"));
                 continue;
             }
         };
@@ -164,10 +177,10 @@ fn main() -> ExitCode {
     }
     if args.compare {
         if readable < 2 {
-            eprintln!(
-                "real-eval: --compare needs at least two readable predictions files; {readable} could be read"
-            );
-            return ExitCode::from(2);
+            say(&format!(
+                "--compare needs at least two readable predictions files; {readable} could be read"
+            ));
+            return ExitCode::from(UNREADABLE);
         }
         let written = if args.json {
             comparisons
@@ -181,7 +194,7 @@ fn main() -> ExitCode {
         }
     }
     if failed {
-        ExitCode::from(2)
+        ExitCode::from(UNREADABLE)
     } else {
         ExitCode::SUCCESS
     }
@@ -195,18 +208,17 @@ fn label_sets(dataset: &Dataset, files: &[String]) -> Option<Vec<LabelSet>> {
     for file in files {
         let key = labels::unique_key(file, sets.iter().map(|s| s.key.as_str()));
         let read = input::open(file)
-            .map_err(|e| format!("cannot read the file: {e}"))
             .and_then(|bytes| labels::read(&bytes, dataset, &key, file).map_err(|e| e.to_string()));
         match read {
             Ok(set) => {
                 for warning in &set.warnings {
-                    eprintln!("real-eval: {file}: warning: {warning}");
+                    say(&format!("{file}: warning: {warning}"));
                 }
                 sets.push(set);
             }
             Err(message) => {
                 ok = false;
-                eprintln!("real-eval: {file}: {message}");
+                say(&format!("{file}: {message}"));
             }
         }
     }
@@ -225,7 +237,6 @@ fn relabelings(
     let mut ok = true;
     for file in files {
         let read = input::open(file)
-            .map_err(|e| format!("cannot read the file: {e}"))
             .and_then(|bytes| relabel::read(file, &bytes).map_err(|e| e.to_string()));
         match read {
             Ok(Relabeling::Crowd(mturk)) => {
@@ -233,14 +244,14 @@ fn relabelings(
                 set.key =
                     labels::unique_key(relabel::mturk::CROWD, sets.iter().map(|s| s.key.as_str()));
                 for warning in &set.warnings {
-                    eprintln!("real-eval: {file}: warning: {warning}");
+                    say(&format!("{file}: warning: {warning}"));
                 }
                 sets.push(set);
             }
             Ok(Relabeling::Mistakes(m)) => mistakes.push((file.clone(), m)),
             Err(message) => {
                 ok = false;
-                eprintln!("real-eval: {file}: {message}");
+                say(&format!("{file}: {message}"));
             }
         }
     }

@@ -117,11 +117,11 @@ fn a_bad_file_exits_2_with_one_line_and_the_rest_still_evaluated() {
 }
 
 #[test]
-fn usage_errors_exit_2() {
-    assert_eq!(run(&[]).status.code(), Some(2));
-    assert_eq!(run(&["--frobnicate", "x"]).status.code(), Some(2));
+fn usage_errors_exit_64() {
+    assert_eq!(run(&[]).status.code(), Some(64));
+    assert_eq!(run(&["--frobnicate", "x"]).status.code(), Some(64));
     let out = run(&["--classes", "zero-based", "x"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64));
     assert!(text(&out.stderr).contains("unknown class convention 'zero-based'"));
 }
 
@@ -421,7 +421,7 @@ fn compare_prints_a_readable_table() {
 #[test]
 fn compare_needs_two_readable_files() {
     let out = run(&["--compare", &fixture("top1.json")]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(64));
     assert!(text(&out.stderr).contains("--compare needs at least two predictions files"));
     assert!(out.stdout.is_empty());
     let out = run(&[

@@ -11,7 +11,6 @@ use crate::error::ParseError;
 use crate::formats::npy::{self, Array, Kind};
 use crate::formats::zip::{self, Entry};
 use crate::ids::{ClassIndex, ImageId};
-use crate::labels::short;
 
 const FORMAT: &str = "rater evidence (.npz)";
 
@@ -20,10 +19,11 @@ const FORMAT: &str = "rater evidence (.npz)";
 pub const MAX_QUESTIONS: usize = 2_000_000;
 /// The most raters a file may hold (the published file has 85).
 pub const MAX_RATERS: usize = 1_000;
-/// The most bytes the raters' tensor may inflate to: 2.8 times the published 377 MB. A small
-/// archive can claim far more (deflate packs zeros a thousandfold); the claim is refused
-/// before any inflating, so that no file can keep the worker busy for minutes.
-pub const MAX_TENSOR_BYTES: usize = 1 << 30;
+/// The most bytes the raters' tensor may inflate to: the limit of any archive member (the
+/// published tensor is 377 MB). A small archive can claim far more (deflate packs zeros a
+/// thousandfold); the claim is refused before any inflating, so that no file can keep the
+/// worker busy for minutes.
+pub const MAX_TENSOR_BYTES: usize = zip::MAX_MEMBER_BYTES as usize;
 /// The longest text an `info` cell may hold (the published file names have 28 characters).
 const MAX_INFO_CHARS: usize = 64;
 /// Answers every question of the published `raters.npz` has.
@@ -79,6 +79,7 @@ impl EvidenceFile {
 /// fraction of the archive read so far. Peak memory beyond the archive is a 64 KB piece and
 /// the kept result, a few bytes per question.
 pub fn read(bytes: &[u8], progress: &mut dyn FnMut(f64)) -> Result<EvidenceFile, ParseError> {
+    crate::limits::check_file_size(FORMAT, bytes.len() as u64)?;
     if bytes.is_empty() {
         return Err(ParseError::new(
             FORMAT,
@@ -369,7 +370,7 @@ fn read_info(
                     at(),
                     format!(
                         "expected an ILSVRC2012 validation file name, found '{}'",
-                        short(&file)
+                        crate::error::quote(&file)
                     ),
                 )
             })?;
@@ -382,7 +383,10 @@ fn read_info(
                     ParseError::at(
                         FORMAT,
                         at(),
-                        format!("expected a class index 0 to 999, found '{}'", short(&label)),
+                        format!(
+                            "expected a class index 0 to 999, found '{}'",
+                            crate::error::quote(&label)
+                        ),
                     )
                 })?;
             questions.push(Question { image, label });

@@ -24,17 +24,38 @@ pub fn records(
     format: &'static str,
 ) -> Result<Vec<Record>, ParseError> {
     match delimiter {
-        Delimiter::Whitespace => Ok(text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty())
-            .map(|(i, l)| Record {
-                line: i + 1,
-                fields: l.split_whitespace().map(str::to_string).collect(),
-            })
-            .collect()),
+        Delimiter::Whitespace => {
+            let mut records = Vec::new();
+            for (i, l) in text.lines().enumerate() {
+                if l.trim().is_empty() {
+                    continue;
+                }
+                check_count(records.len(), i + 1, format)?;
+                records.push(Record {
+                    line: i + 1,
+                    fields: l.split_whitespace().map(str::to_string).collect(),
+                });
+            }
+            Ok(records)
+        }
         Delimiter::Char(d) => quoted(text, d, format),
     }
+}
+
+/// Stops reading as soon as a file has more rows than any predictions or label file can
+/// need, before the rest is split into fields.
+fn check_count(records: usize, line: usize, format: &'static str) -> Result<(), ParseError> {
+    if records >= crate::limits::MAX_ROWS {
+        return Err(ParseError::at(
+            format,
+            format!("line {line}"),
+            format!(
+                "the file goes on past {} rows; the validation set has 50,000 images, so expected one row each",
+                crate::labels::thousands(crate::limits::MAX_ROWS)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Record>, ParseError> {
@@ -73,6 +94,7 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
             '\n' => {
                 fields.push(std::mem::take(&mut field));
                 if fields.iter().any(|f| !f.trim().is_empty()) {
+                    check_count(records.len(), record_line, format)?;
                     records.push(Record {
                         line: record_line,
                         fields: std::mem::take(&mut fields),

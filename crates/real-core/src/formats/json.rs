@@ -18,9 +18,10 @@ pub(crate) fn text(value: &Value) -> String {
 }
 
 pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
+    crate::limits::check_json_values(FORMAT, text)?;
     let value = match serde_json::from_str::<Value>(text) {
         Ok(v) => v,
-        Err(whole) => json_lines(text).ok_or_else(|| {
+        Err(whole) => json_lines(text)?.ok_or_else(|| {
             ParseError::at(
                 FORMAT,
                 format!("line {}, column {}", whole.line(), whole.column()),
@@ -38,13 +39,42 @@ pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError>
     }
 }
 
-/// One JSON value per line, as a list; `None` if any line is not JSON.
-fn json_lines(text: &str) -> Option<Value> {
-    text.lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<Value>(l).ok())
-        .collect::<Option<Vec<_>>>()
-        .map(Value::Array)
+/// One JSON value per line, as a list. `None` when the text is not JSON Lines (its first line
+/// is not a whole value); an error names the first line that is not.
+fn json_lines(text: &str) -> Result<Option<Value>, ParseError> {
+    let mut lines = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty());
+    let Some(first) = lines
+        .next()
+        .and_then(|(_, l)| serde_json::from_str::<Value>(l).ok())
+    else {
+        return Ok(None);
+    };
+    let mut values = vec![first];
+    for (i, line) in lines {
+        if values.len() >= crate::limits::MAX_ROWS {
+            return Err(ParseError::at(
+                "JSON Lines",
+                format!("line {}", i + 1),
+                "the file goes on past 100,000 lines; the validation set has 50,000 images, so expected one line each",
+            ));
+        }
+        let value = serde_json::from_str::<Value>(line).map_err(|e| {
+            ParseError::at(
+                "JSON Lines",
+                format!("line {}, column {}", i + 1, e.column()),
+                format!(
+                    "invalid JSON: {}; expected one JSON value a line",
+                    // serde_json places the error within the one line, which the location has.
+                    e.to_string().split(" at line ").next().unwrap_or_default()
+                ),
+            )
+        })?;
+        values.push(value);
+    }
+    Ok(Some(Value::Array(values)))
 }
 
 fn from_list(items: Vec<Value>, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
@@ -191,7 +221,8 @@ fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), 
         Value::Array(list) if list.iter().all(Value::is_object) && !list.is_empty() => {
             let scored: Vec<(String, f32)> = list
                 .iter()
-                .map(|o| {
+                .enumerate()
+                .map(|(i, o)| {
                     let label = o.get("label").and_then(Value::as_str).ok_or_else(|| {
                         ParseError::at(
                             FORMAT,
@@ -199,7 +230,15 @@ fn cells_of(value: &Value, location: &str) -> Result<(Cells, Option<Vec<f32>>), 
                             "expected objects with a \"label\" (Hugging Face pipeline output)",
                         )
                     })?;
-                    let score = o.get("score").and_then(Value::as_f64).unwrap_or(f64::NAN) as f32;
+                    // The order of the entries comes from their scores, so an entry without
+                    // one cannot be placed.
+                    let score = o.get("score").and_then(Value::as_f64).ok_or_else(|| {
+                        ParseError::at(
+                            FORMAT,
+                            format!("{location}, entry {}", i + 1),
+                            "expected a numeric \"score\" beside every \"label\" (Hugging Face pipeline output)",
+                        )
+                    })? as f32;
                     Ok((label.to_string(), score))
                 })
                 .collect::<Result<_, ParseError>>()?;
@@ -289,14 +328,14 @@ fn class_cells(value: &Value, location: &str) -> Result<Cells, ParseError> {
             location,
             format!(
                 "expected class indices or class names, found {}",
-                super::text::truncate(&self::text(value))
+                crate::error::quote(&self::text(value))
             ),
         )),
     }
 }
 
 fn whole(value: &Value) -> Option<i64> {
-    value.as_i64().or_else(|| {
+    value.as_i64().map(super::file_number).or_else(|| {
         value
             .as_f64()
             .filter(|f| f.fract() == 0.0 && f.abs() < 1e9)

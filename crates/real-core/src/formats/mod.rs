@@ -20,6 +20,13 @@ pub const SCORE_K: usize = 5;
 /// Marks a missing cell in [`Entries::Numbers`].
 pub const MISSING: i64 = i64::MIN;
 
+/// A class number as read from a file, never [`MISSING`]: the file's own `i64::MIN` becomes
+/// the next value, as far outside every convention, so it is refused with its row instead of
+/// read as a row without a prediction.
+pub(crate) fn file_number(value: i64) -> i64 {
+    value.max(MISSING + 1)
+}
+
 /// What a file's class numbers are.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NumberKind {
@@ -81,11 +88,76 @@ pub struct RawPredictions {
 
 /// Reads any supported predictions file.
 pub fn read(bytes: &[u8], dataset: &Dataset) -> Result<RawPredictions, ParseError> {
+    let mut raw = read_any(bytes, dataset)?;
+    void_non_finite(&mut raw);
+    Ok(raw)
+}
+
+/// Rows whose scores hold NaN or an infinity (anywhere in a score matrix's row, or beside any
+/// prediction of a top-k row) keep no prediction: such a row's ranking means nothing, so it
+/// counts as a miss, never a hit, and the warning says how many there were. The page and
+/// `real-eval` both read through here, so both count alike.
+fn void_non_finite(raw: &mut RawPredictions) {
+    let Some(scores) = &raw.scores else {
+        return;
+    };
+    let k = raw.k.max(1);
+    let mut voided = 0usize;
+    for (row, row_scores) in scores.chunks(k).enumerate() {
+        let present = |i: usize| match &raw.entries {
+            Entries::Numbers { values, .. } => {
+                values.get(row * k + i).is_some_and(|v| *v != MISSING)
+            }
+            Entries::Classes(classes) => classes.get(row * k + i).is_some_and(Option::is_some),
+        };
+        if !row_scores
+            .iter()
+            .enumerate()
+            .any(|(i, s)| !s.is_finite() && present(i))
+        {
+            continue;
+        }
+        voided += 1;
+        match &mut raw.entries {
+            Entries::Numbers { values, .. } => {
+                if let Some(cells) = values.get_mut(row * k..(row + 1) * k) {
+                    cells.fill(MISSING);
+                }
+            }
+            Entries::Classes(classes) => {
+                if let Some(cells) = classes.get_mut(row * k..(row + 1) * k) {
+                    cells.fill(None);
+                }
+            }
+        }
+    }
+    if voided > 0 {
+        let (rows, verb, pronoun) = if voided == 1 {
+            ("row", "holds", "it counts as a miss")
+        } else {
+            ("rows", "hold", "they count as misses")
+        };
+        raw.warnings.push(format!(
+            "{} {rows} {verb} NaN or infinite scores; {pronoun}, never hits (the model's outputs may overflow: check for NaN before saving)",
+            crate::labels::thousands(voided)
+        ));
+    }
+}
+
+fn read_any(bytes: &[u8], dataset: &Dataset) -> Result<RawPredictions, ParseError> {
+    crate::limits::check_file_size("predictions", bytes.len() as u64)?;
     if bytes.starts_with(npy::MAGIC) {
         return npy::read(bytes);
     }
     if bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(b"PK\x05\x06") {
         return npz::read(bytes);
+    }
+    if bytes.starts_with(b"\xff\xfe") || bytes.starts_with(b"\xfe\xff") {
+        return Err(ParseError::at(
+            "predictions",
+            "byte 0",
+            "the file is UTF-16 text (it starts with a UTF-16 byte-order mark); save it as UTF-8 and try again",
+        ));
     }
     let text = std::str::from_utf8(bytes).map_err(|e| {
         ParseError::at(

@@ -6,6 +6,9 @@ use super::{Entries, NumberKind, RawPredictions, Rows, MAX_K, MISSING, SCORE_K};
 use crate::error::ParseError;
 
 pub const MAGIC: &[u8] = b"\x93NUMPY";
+/// The widest text cell read (4 bytes a character): file names are 28 characters, paths a
+/// few hundred.
+const MAX_TEXT_CELL_BYTES: usize = 4 * 4096;
 const FORMAT: &str = "NumPy .npy";
 
 /// Element type of an array.
@@ -65,11 +68,20 @@ pub fn parse(bytes: &[u8]) -> Result<Array<'_>, ParseError> {
 /// need hold no more than the header, so a stream can be read without its data in memory.
 pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
     let bad = |at: usize, msg: &str| ParseError::at(FORMAT, format!("byte {at}"), msg.to_string());
-    if !bytes.starts_with(MAGIC) || bytes.len() < 10 {
-        return Err(bad(0, "expected the magic \\x93NUMPY and a version"));
+    if !bytes.starts_with(MAGIC) {
+        return Err(bad(0, "expected the magic \\x93NUMPY"));
+    }
+    if bytes.len() < 10 {
+        return Err(bad(
+            bytes.len(),
+            "the file ends inside the .npy preamble (magic, version, header length): it is truncated",
+        ));
     }
     let (header_len, start) = match bytes[6] {
-        1 => (usize::from(u16::from_le_bytes([bytes[8], bytes[9]])), 10),
+        1 => (
+            usize::from(u16::from_le_bytes([bytes[8], bytes[9]])),
+            10usize,
+        ),
         2 | 3 if bytes.len() >= 12 => (
             u32::from_le_bytes([bytes[8], bytes[9], bytes[10], bytes[11]]) as usize,
             12,
@@ -82,7 +94,7 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
         }
     };
     let header = bytes
-        .get(start..start + header_len)
+        .get(start..start.saturating_add(header_len))
         .ok_or_else(|| bad(start, "the header is cut short: the file is truncated"))?;
     let header = std::str::from_utf8(header).map_err(|_| bad(start, "the header is not text"))?;
     let descr =
@@ -96,7 +108,9 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
                 "expected a plain dtype such as '<f4'; structured arrays are not predictions",
             )
         })?;
-    let (order, code) = split_first_char(descr);
+    // Split after the first character, not byte: a header is any UTF-8 text.
+    let split = descr.chars().next().map_or(0, char::len_utf8);
+    let (order, code) = descr.split_at(split);
     let big_endian = match order {
         "<" | "|" | "=" => false,
         ">" => true,
@@ -107,7 +121,8 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
             ))
         }
     };
-    let (letter, digits) = split_first_char(code);
+    let split = code.chars().next().map_or(0, char::len_utf8);
+    let (letter, digits) = code.split_at(split);
     let width: usize = digits
         .parse()
         .map_err(|_| bad(start, &format!("unsupported dtype '{descr}'")))?;
@@ -123,10 +138,21 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
             ))
         }
     };
-    let width = if let Kind::Unicode(n) = kind {
-        4 * n
-    } else {
-        width
+    let width = match kind {
+        // A claimed width is checked here, before any size is computed from it.
+        Kind::Unicode(n) => n
+            .checked_mul(4)
+            .filter(|w| *w <= MAX_TEXT_CELL_BYTES)
+            .ok_or_else(|| {
+                bad(
+                    start,
+                    &format!(
+                        "dtype '{descr}' claims text cells of {n} characters; expected file names of at most {} characters",
+                        MAX_TEXT_CELL_BYTES / 4
+                    ),
+                )
+            })?,
+        _ => width,
     };
     let fortran = header_value(header, "fortran_order")
         .ok_or_else(|| bad(start, "the header has no 'fortran_order'"))?
@@ -154,12 +180,6 @@ pub fn header(bytes: &[u8]) -> Result<(Array<'static>, usize), ParseError> {
         },
         data_start,
     ))
-}
-
-/// The first character and the rest (a dtype written by hand may start with any character,
-/// not only an ASCII one).
-fn split_first_char(text: &str) -> (&str, &str) {
-    text.split_at(text.chars().next().map_or(0, char::len_utf8))
 }
 
 /// One numpy `U` cell: UTF-32 code points up to the first NUL (invalid ones as U+FFFD).
@@ -239,14 +259,31 @@ impl Array<'_> {
         Some(strings)
     }
 
+    /// The shape as numpy prints it: `(50000,)`, `(50000, 5)`.
+    pub fn shape_text(&self) -> String {
+        match self.shape.as_slice() {
+            [n] => format!("({n},)"),
+            dims => format!(
+                "({})",
+                dims.iter()
+                    .map(usize::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
     /// Rows and columns of a 1-D or 2-D array.
     fn matrix_shape(&self) -> Result<(usize, usize), ParseError> {
         match self.shape.as_slice() {
             [n] => Ok((*n, 1)),
             [n, k] => Ok((*n, *k)),
-            other => Err(ParseError::new(
+            _ => Err(ParseError::new(
                 FORMAT,
-                format!("expected shape (N,), (N,k) or (N,1000) but found {other:?}"),
+                format!(
+                    "expected shape (N,), (N,k) or (N,1000) but found {}",
+                    self.shape_text()
+                ),
             )),
         }
     }
@@ -283,7 +320,8 @@ impl Array<'_> {
                 return Err(ParseError::new(
                     format,
                     format!(
-                        "found a float array of shape ({rows}, {columns}); expected 1000 or 1001 columns of logits or probabilities, or integer class indices"
+                        "found a float array of shape {}; expected 1000 or 1001 columns of logits or probabilities, or integer class indices",
+                        self.shape_text()
                     ),
                 ));
             }
@@ -312,11 +350,11 @@ impl Array<'_> {
         for row in 0..rows {
             for column in 0..k {
                 let i = self.storage_index(row, column, rows, columns);
-                values.push(if self.kind == Kind::Float {
+                values.push(super::file_number(if self.kind == Kind::Float {
                     self.float_at(i) as i64
                 } else {
                     self.int_at(i)
-                });
+                }));
             }
         }
         let mut warnings = Vec::new();
@@ -351,13 +389,21 @@ impl Array<'_> {
         } else {
             (rows, columns)
         };
+        let mut finite = vec![true; rows];
         for o in 0..outer {
             for i in 0..inner {
                 let (row, column) = if self.fortran { (i, o) } else { (o, i) };
-                offer_if_better(&mut top, row, column as u32, self.float_at(o * inner + i));
+                let value = self.float_at(o * inner + i);
+                finite[row] &= value.is_finite();
+                offer_if_better(&mut top, row, column as u32, value);
             }
         }
-        top.finish()
+        let (columns, mut scores) = top.finish();
+        // Marked for formats::void_non_finite, which reports the rows and never counts them.
+        for (row, _) in finite.iter().enumerate().filter(|(_, f)| !**f) {
+            scores[row * k..(row + 1) * k].fill(f32::NAN);
+        }
+        (columns, scores)
     }
 }
 
@@ -380,6 +426,21 @@ fn half_to_f64(bits: u16) -> f64 {
         31 => f64::NAN,
         e => sign * (1.0 + mantissa / 1024.0) * 2f64.powi(e - 15),
     }
+}
+
+/// Reads a `.npy` file's 2-D array with its `fortran_order` flag flipped: for telling a user
+/// whose file reads well only that way that the flag is wrong. `None` for other files.
+pub fn read_flipped(bytes: &[u8]) -> Option<(bool, RawPredictions)> {
+    let array = parse(bytes).ok()?;
+    if !matches!(array.shape.as_slice(), [_, k] if *k > 1) {
+        return None;
+    }
+    let flag = array.fortran;
+    let flipped = Array {
+        fortran: !flag,
+        ..array
+    };
+    Some((flag, flipped.into_predictions(FORMAT).ok()?))
 }
 
 /// Reads a whole `.npy` file.

@@ -181,7 +181,7 @@ pub fn numbers_in(cell: &str) -> Option<Vec<i64>> {
     list_items(cell)
         .into_iter()
         .map(|t| {
-            t.parse::<i64>().ok().or_else(|| {
+            t.parse::<i64>().ok().map(super::file_number).or_else(|| {
                 t.parse::<f64>()
                     .ok()
                     .filter(|v| v.fract() == 0.0 && v.abs() < 1e9)

@@ -191,19 +191,10 @@ fn headerless(records: &[Record], format: &'static str) -> Result<Vec<Row>, Pars
                     location,
                     format!(
                         "expected an optional file name and class indices (e.g. 'ILSVRC2012_val_00000001.JPEG 65' or '490 361 171'), found '{}'",
-                        truncate(&record.fields.join(" "))
+                        crate::error::quote(&record.fields.join(" "))
                     ),
                 )),
             }
         })
         .collect()
-}
-
-/// Shortens quoted user text in messages.
-pub fn truncate(text: &str) -> String {
-    if text.chars().count() > 60 {
-        format!("{}…", text.chars().take(60).collect::<String>())
-    } else {
-        text.to_string()
-    }
 }

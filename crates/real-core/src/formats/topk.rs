@@ -152,6 +152,7 @@ fn rows_f32_le_serial(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f
                 insert(column, value, scores);
             }
         };
+        let mut finite = true;
         let (blocks, rest) = bytes.as_chunks::<{ 4 * LANES }>();
         for (index, block) in blocks.iter().enumerate() {
             let values: [f32; LANES] = std::array::from_fn(|i| {
@@ -164,6 +165,7 @@ fn rows_f32_le_serial(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f
             });
             // One vectorised comparison skips the many blocks that cannot enter the best k;
             // NaN never passes it, and a row still filling up (threshold -inf) goes through.
+            finite &= values.iter().fold(true, |all, v| all & v.is_finite());
             let threshold = scores[k - 1];
             if threshold > f32::NEG_INFINITY
                 && !values.iter().fold(false, |any, v| any | (*v > threshold))
@@ -177,11 +179,13 @@ fn rows_f32_le_serial(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f
         }
         let first = (blocks.len() * LANES) as u32;
         for (i, b) in rest.chunks_exact(4).enumerate() {
-            offer(
-                first + i as u32,
-                f32::from_le_bytes([b[0], b[1], b[2], b[3]]),
-                &mut scores,
-            );
+            let value = f32::from_le_bytes([b[0], b[1], b[2], b[3]]);
+            finite &= value.is_finite();
+            offer(first + i as u32, value, &mut scores);
+        }
+        if !finite {
+            // Marked for formats::void_non_finite, which reports the row and never counts it.
+            scores = [f32::NAN; super::SCORE_K];
         }
         out_columns.extend(cols[..k].iter().map(|c| i64::from(*c)));
         out_scores.extend_from_slice(&scores[..k]);

@@ -42,28 +42,23 @@ fn broken(at: usize, what: &str) -> ParseError {
     )
 }
 
-/// Reads every member listed in the central directory, inflated.
+/// Reads every member listed in the central directory, inflated (each within its declared
+/// size, which [`entries`] has checked against [`MAX_MEMBER_BYTES`]).
 pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ParseError> {
     entries(bytes)?
         .into_iter()
         .map(|entry| {
-            let data = match entry.method {
-                0 => entry.raw.to_vec(),
-                _ => miniz_oxide::inflate::decompress_to_vec(entry.raw).map_err(|_| {
-                    broken(entry.offset, &format!("'{}' does not inflate", entry.name))
-                })?,
-            };
-            if data.len() as u64 != entry.size {
-                return Err(broken(
-                    entry.offset,
-                    &format!(
-                        "'{}' inflates to {} bytes, not {}",
-                        entry.name,
-                        data.len(),
-                        entry.size
-                    ),
-                ));
-            }
+            // The declared size is at most MAX_MEMBER_BYTES, so reserving it is bounded; the
+            // stream stops the moment a member inflates past it.
+            let mut data = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+            stream(
+                &entry,
+                &mut |piece| {
+                    data.extend_from_slice(piece);
+                    Ok(())
+                },
+                &mut |_| {},
+            )?;
             Ok(Member {
                 name: entry.name,
                 data,
@@ -71,6 +66,11 @@ pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ParseError> {
         })
         .collect()
 }
+
+/// The most one member may inflate to: a float64 score matrix of 50,000 × 1,001, the largest
+/// array a valid file needs, plus room for its header. No ratio rule: the published
+/// `raters.npz` inflates 270-fold.
+pub const MAX_MEMBER_BYTES: u64 = 50_000 * 1_001 * 8 + 64 * 1024;
 
 /// Inflates one member piece by piece, handing each piece to `sink`, so that a member far
 /// larger than memory can be read. `progress` hears the fraction of the stored bytes read.
@@ -176,6 +176,8 @@ pub fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, ParseError> {
     let mut at =
         usize::try_from(directory).map_err(|_| broken(eocd, "central directory out of range"))?;
     let mut members = Vec::new();
+    let mut seen_names = std::collections::HashSet::new();
+    let mut seen_locals = std::collections::HashSet::new();
     for _ in 0..count {
         if !bytes
             .get(at..)
@@ -202,6 +204,27 @@ pub fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, ParseError> {
         at += 46 + name_len + extra_len + comment_len;
 
         let local = usize::try_from(local).map_err(|_| broken(at, "member offset out of range"))?;
+        // Each member is inflated once: a directory that lists one twice is refused rather
+        // than trusted to repeat work (a bomb's cheap multiplier).
+        if !seen_names.insert(name.clone()) || !seen_locals.insert(local) {
+            return Err(ParseError::at(
+                FORMAT,
+                format!("byte {at}"),
+                format!(
+                    "the archive lists '{}' more than once; expected each array once, as np.savez writes",
+                    crate::error::quote(&name)
+                ),
+            ));
+        }
+        if size > MAX_MEMBER_BYTES {
+            return Err(ParseError::new(
+                FORMAT,
+                format!(
+                    "'{}' inflates to {size} bytes, more than the {MAX_MEMBER_BYTES} any predictions or rater array needs",
+                    crate::error::quote(&name)
+                ),
+            ));
+        }
         if !bytes
             .get(local..)
             .is_some_and(|b| b.starts_with(b"PK\x03\x04"))
@@ -214,7 +237,7 @@ pub fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, ParseError> {
         let local_name = usize::from(u16_at(bytes, local + 26).unwrap_or(0));
         let local_extra = usize::from(u16_at(bytes, local + 28).unwrap_or(0));
         let start = local + 30 + local_name + local_extra;
-        let end = start.saturating_add(compressed as usize);
+        let end = start.saturating_add(usize::try_from(compressed).unwrap_or(usize::MAX));
         let raw = bytes
             .get(start..end)
             .ok_or_else(|| broken(start, &format!("'{name}' is cut short")))?;

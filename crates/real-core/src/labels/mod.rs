@@ -9,7 +9,7 @@
 mod read;
 
 pub use read::{looks_like_labels, read};
-pub(crate) use read::{short, strict_image, thousands, KeyedEntries};
+pub(crate) use read::{strict_image, thousands, KeyedEntries};
 
 use crate::dataset::Dataset;
 use crate::ids::{ClassIndex, ImageId};

@@ -29,6 +29,7 @@ pub fn read(
     key: &str,
     source: &str,
 ) -> Result<LabelSet, ParseError> {
+    crate::limits::check_file_size("label", bytes.len() as u64)?;
     let binary = bytes.starts_with(b"\x93NUMPY") || bytes.starts_with(b"PK");
     let text = if binary {
         None
@@ -82,6 +83,9 @@ pub fn looks_like_labels(bytes: &[u8]) -> bool {
     if !(text.starts_with('[') || text.starts_with('{')) {
         return ragged_named_lines(text);
     }
+    if crate::limits::check_json_values(JSON, text).is_err() {
+        return false;
+    }
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         return false;
     };
@@ -124,6 +128,7 @@ fn ragged_named_lines(text: &str) -> bool {
 /// JSON lists of lists (real.json) and objects keyed by file name. `None`: another JSON
 /// layout, read as one label per image.
 fn json(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
+    crate::limits::check_json_values(JSON, text)?;
     let invalid = |e: serde_json::Error| {
         ParseError::at(
             JSON,
@@ -210,7 +215,7 @@ fn keyed(entries: &[(String, Value)]) -> Result<(Sets, String, bool), ParseError
     let mut sets: Sets = vec![None; ImageId::COUNT];
     let single = entries.iter().all(|(_, v)| v.is_number());
     for (name, item) in entries {
-        let location = format!("key '{}'", short(name));
+        let location = format!("key '{}'", crate::error::quote(name));
         let image = strict_image(name).ok_or_else(|| {
             ParseError::at(
                 JSON,
@@ -286,7 +291,7 @@ fn set_of(item: &Value, location: &str) -> Result<Vec<ClassIndex>, ParseError> {
                 location,
                 format!(
                     "expected class indices 0..999 (0-based, sorted-wnid order), found {}",
-                    short(&formats::json::text(n))
+                    crate::error::quote(&formats::json::text(n))
                 ),
             )
         })?;
@@ -350,7 +355,7 @@ fn lines(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
                         &location,
                         format!(
                             "expected a file name such as ILSVRC2012_val_00000001.JPEG first, found '{}'",
-                            short(words.first().map(String::as_str).unwrap_or(""))
+                            crate::error::quote(words.first().map(String::as_str).unwrap_or(""))
                         ),
                     )
                 })?;
@@ -389,7 +394,7 @@ fn lines(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
                         &location,
                         format!(
                         "expected class indices 0..999 (0-based, sorted-wnid order), found '{}'",
-                        short(word)
+                        crate::error::quote(word)
                     ),
                     )
                 })?;
@@ -553,18 +558,4 @@ fn numbering_warning(set: &LabelSet, dataset: &Dataset) -> Option<String> {
         ));
     }
     Some(text)
-}
-
-/// At most 40 characters of user text, for messages.
-pub(crate) fn short(text: &str) -> String {
-    let cut: String = text.chars().take(40).collect();
-    let cut: String = cut
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect();
-    if text.chars().count() > 40 {
-        format!("{cut}…")
-    } else {
-        cut
-    }
 }

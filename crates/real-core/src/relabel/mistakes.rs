@@ -37,7 +37,7 @@ use super::{entry, field, quoted, whole_number, MAX_RECORDS};
 use crate::dataset::Dataset;
 use crate::error::ParseError;
 use crate::ids::{ClassIndex, ImageId};
-use crate::labels::{short, stem, strict_image, thousands};
+use crate::labels::{stem, strict_image, thousands};
 use crate::predictions::Predictions;
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -304,7 +304,7 @@ impl Mistakes {
             let image = strict_image(name).ok_or_else(|| {
                 ParseError::at(
                     FORMAT,
-                    format!("entry {} (key '{}')", index + 1, short(name)),
+                    format!("entry {} (key '{}')", index + 1, crate::error::quote(name)),
                     "expected a validation image's file name such as ILSVRC2012_val_00000001.JPEG",
                 )
             })?;

@@ -24,7 +24,7 @@ pub use mturk::{crowd_label_set, CrowdJudgement, CrowdVerdict, CrowdVotes, Mturk
 
 use crate::error::ParseError;
 use crate::ids::ImageId;
-use crate::labels::{short, KeyedEntries};
+use crate::labels::KeyedEntries;
 use serde_json::{Map, Value};
 
 /// The format named in errors raised before the layout is known.
@@ -63,6 +63,7 @@ impl Relabeling {
 
 /// Reads a relabeling file; `name` is the file's name (it names a mistakes file's model).
 pub fn read(name: &str, bytes: &[u8]) -> Result<Relabeling, ParseError> {
+    crate::limits::check_file_size(RELABELING, bytes.len() as u64)?;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         ParseError::at(
             RELABELING,
@@ -71,6 +72,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Relabeling, ParseError> {
         )
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text).trim_start();
+    crate::limits::check_json_values(RELABELING, text)?;
     let invalid = |e: serde_json::Error| {
         ParseError::at(
             RELABELING,
@@ -105,7 +107,10 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Relabeling, ParseError> {
         }
         let found = match entries.first() {
             None => "an empty object".to_string(),
-            Some((key, _)) => format!("an object whose first key is '{}'", short(key)),
+            Some((key, _)) => format!(
+                "an object whose first key is '{}'",
+                crate::error::quote(key)
+            ),
         };
         return Err(ParseError::new(
             RELABELING,
@@ -115,7 +120,7 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Relabeling, ParseError> {
     let found = if text.is_empty() {
         "an empty file".to_string()
     } else {
-        format!("'{}'", short(text))
+        format!("'{}'", crate::error::quote(text))
     };
     Err(ParseError::new(
         RELABELING,
@@ -167,8 +172,8 @@ fn whole_number(value: &Value) -> Option<i64> {
 /// A value as messages quote it: at most 40 characters.
 fn quoted(value: &Value) -> String {
     match value {
-        Value::String(s) => format!("'{}'", short(s)),
-        other => short(&crate::formats::json::text(other)),
+        Value::String(s) => format!("'{}'", crate::error::quote(s)),
+        other => crate::error::quote(&crate::formats::json::text(other)),
     }
 }
 
