@@ -5,7 +5,8 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 PY := target/venv/bin/python
 GOLDEN := target/golden
 
-.PHONY: serve build test setup-web setup-test fmt clippy native wasm golden e2e bench bench-page bench-hostile data
+.PHONY: serve build test setup-web setup-test setup-fuzz fmt clippy native wasm golden e2e fuzz fuzz-smoke fuzz-cmin bench bench-page bench-hostile data
+FUZZ_SECONDS ?= 60
 
 ## Build the page and serve it on http://127.0.0.1:8080
 serve: setup-web
@@ -16,7 +17,7 @@ build: setup-web
 	trunk build --release
 
 ## Every check CI runs
-test: setup-test fmt clippy native wasm golden e2e
+test: setup-test fmt clippy native wasm golden e2e fuzz-smoke
 	@echo "make test: all checks passed"
 
 setup-web:
@@ -24,6 +25,9 @@ setup-web:
 
 setup-test:
 	@tools/setup.sh test
+
+setup-fuzz:
+	@tools/setup.sh fuzz
 
 fmt:
 	cargo fmt --all -- --check
@@ -60,6 +64,18 @@ e2e: golden
 	cargo run --quiet --example make_images -- target/e2e-images 60
 	tar -cf target/e2e-images.tar -C target/e2e-images .
 	node --test e2e/
+
+## Fuzz every reader of user data, FUZZ_SECONDS (default 60) per target (nightly Rust; crashes fail)
+fuzz: setup-fuzz
+	tools/fuzz.sh run $(FUZZ_SECONDS)
+
+## About 10 s per fuzz target when nightly Rust is installed; otherwise says it skipped
+fuzz-smoke: setup-fuzz
+	@tools/fuzz.sh smoke 10
+
+## Shrink fuzz/corpus to the smallest set covering it and what make fuzz found since
+fuzz-cmin: setup-fuzz
+	tools/fuzz.sh cmin
 
 ## real-eval vs numpy vs reading the bytes, on a 50,000x1,000 float32 logits file; a 1,500-file leaderboard
 bench: setup-test

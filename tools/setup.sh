@@ -2,18 +2,38 @@
 # Installs what building and testing ReaL Explorer needs, from the package registries only,
 # and skips whatever is already there at the right version. Safe to run again.
 #   tools/setup.sh web    the page: wasm target, Trunk, wasm-bindgen CLI, wasm-opt
-#   tools/setup.sh test   the above, plus Chromium + chromedriver, Node tools, Python venv
+#   tools/setup.sh test   the above, plus Chromium + chromedriver, Node tools, Python venv,
+#                         and cargo-fuzz when the nightly toolchain is there
+#   tools/setup.sh fuzz   cargo-fuzz only, when the nightly toolchain is there (make fuzz)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 NUMPY_VERSION=2.2.6
+CARGO_FUZZ_VERSION=0.13.2
 want=${1:-test}
 
 say() { printf '[setup] %s\n' "$*"; }
 have() { command -v "$1" >/dev/null 2>&1; }
 
 export PATH="$HOME/.cargo/bin:$PWD/node_modules/.bin:$PATH"
+
+# cargo-fuzz builds with nightly-only flags: without nightly there is nothing to install, and
+# make fuzz-smoke says it skipped (the native tests replay the corpora on stable).
+fuzz_tools() {
+  if ! rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    return 0
+  fi
+  if [ "$(cargo-fuzz --version 2>/dev/null)" != "cargo-fuzz $CARGO_FUZZ_VERSION" ]; then
+    say "installing cargo-fuzz $CARGO_FUZZ_VERSION"
+    cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+  fi
+}
+
+if [ "$want" = fuzz ]; then
+  fuzz_tools
+  exit 0
+fi
 
 if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   say "adding the wasm32-unknown-unknown target"
@@ -65,3 +85,5 @@ import sys; sys.path.insert(0, 'tools/reference')
 from reference import real_json
 open('target/published/real.json', 'wb').write(real_json())"
 fi
+
+fuzz_tools

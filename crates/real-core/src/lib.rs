@@ -17,6 +17,9 @@ pub mod error;
 pub mod evidence;
 pub mod fold;
 pub mod formats;
+#[cfg(feature = "embedded")]
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod ids;
 pub mod interval;
 pub mod labels;
