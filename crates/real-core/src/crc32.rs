@@ -37,8 +37,8 @@ fn update(mut c: u32, bytes: &[u8]) -> u32 {
     static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         let mut tables = [[0u32; 256]; 8];
-        for i in 0..256 {
-            tables[0][i] = (0..8).fold(i as u32, |c, _| {
+        for (i, slot) in tables[0].iter_mut().enumerate() {
+            *slot = (0..8).fold(i as u32, |c, _| {
                 if c & 1 != 0 {
                     0xEDB8_8320 ^ (c >> 1)
                 } else {
@@ -48,9 +48,9 @@ fn update(mut c: u32, bytes: &[u8]) -> u32 {
         }
         // tables[k][i]: byte i followed by k zero bytes.
         for k in 1..8 {
-            for i in 0..256 {
-                let prev = tables[k - 1][i];
-                tables[k][i] = (prev >> 8) ^ tables[0][(prev & 0xFF) as usize];
+            let (done, rest) = tables.split_at_mut(k);
+            for (slot, prev) in rest[0].iter_mut().zip(done[k - 1]) {
+                *slot = (prev >> 8) ^ done[0][(prev & 0xFF) as usize];
             }
         }
         tables
@@ -74,4 +74,26 @@ fn update(mut c: u32, bytes: &[u8]) -> u32 {
         .remainder()
         .iter()
         .fold(c, |c, b| t(0, c ^ u32::from(*b)) ^ (c >> 8))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Crc32;
+
+    #[test]
+    fn the_check_value_in_any_pieces() {
+        // The standard check value of CRC-32/ISO-HDLC.
+        assert_eq!(Crc32::new().update(b"123456789").finish(), 0xCBF4_3926);
+        let bytes: Vec<u8> = (0..1000u32).map(|i| (i * 7919 % 251) as u8).collect();
+        let whole = Crc32::new().update(&bytes).finish();
+        for cut in [0, 1, 7, 8, 9, 500, 999, 1000] {
+            let (a, b) = bytes.split_at(cut);
+            assert_eq!(
+                Crc32::new().update(a).update(b).finish(),
+                whole,
+                "cut at {cut}"
+            );
+        }
+        assert_eq!(Crc32::new().finish(), 0);
+    }
 }
