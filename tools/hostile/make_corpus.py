@@ -278,6 +278,10 @@ def main():
     hf = [[{"label": "tench", "score": 0.9}, {"label": "goldfish"}] for _ in range(N)]
     case("hf_pipeline_missing_score.json", "predictions", "error", ["score"], json.dumps(hf).encode(),
          why="Hugging Face pipeline output with entries lacking a score")
+    keyed = "{" + ",".join(f'"{NAMES[i]}": [{original[i]}]' for i in range(N))
+    keyed += "," + ",".join(f'"{NAMES[i]}": [{(original[i] + 1) % 1000}]' for i in range(1000)) + "}"
+    case("json_duplicate_keys.json", "predictions", "ok", ["1000 rows repeat"], keyed.encode(), top1={"original": 100.0},
+         why="an object naming 1,000 images twice: the first row is kept, with a warning, not the last silently")
     case("json_deep_nesting.json", "predictions", "error", ["recursion limit"], b"[" * 200_000 + b"]" * 200_000,
          why="JSON nested 200,000 deep")
     case("json_ten_million_values.json", "predictions", "error", [], b"[" + b"1," * 10_000_000 + b"1]",
