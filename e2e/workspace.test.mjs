@@ -282,6 +282,27 @@ test('forget all empties the workspace and what the browser keeps', async () => 
   await close();
 });
 
+test('forget all during a load cancels it: the file forgotten is neither shown nor kept', async () => {
+  const { page, problems, close } = await openPage(ctx.base);
+  await page.getByTestId('predictions-input').setInputFiles(path.join(LABELS, 'model_a.npy'));
+  await page.getByTestId('model-item').waitFor();
+  await page.waitForTimeout(300);
+  // A 200 MB score matrix takes a moment; forget everything while it loads.
+  await page.getByTestId('predictions-input').setInputFiles(path.join(golden, 'logits_f16_be_fortran_imagefolder.npy'));
+  await page.getByTestId('load-status').waitFor();
+  page.once('dialog', (dialog) => dialog.accept());
+  await page.getByTestId('forget-all').click();
+  await page.getByTestId('load-status').waitFor({ state: 'detached' });
+  await page.waitForTimeout(3000);
+  assert.equal(await page.getByTestId('model-item').count(), 0, 'the forgotten load does not arrive');
+  await page.reload();
+  await page.getByTestId('try-original').waitFor();
+  await page.waitForTimeout(500);
+  assert.equal(await page.getByTestId('model-item').count(), 0, 'nor is it kept');
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('without storage (a private window) the page says so and works on in memory', async () => {
   const context = await ctx.browser.newContext({ viewport: { width: 1280, height: 1000 } });
   await context.addInitScript(() => Object.defineProperty(window, 'indexedDB', { get: () => undefined }));

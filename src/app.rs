@@ -272,6 +272,15 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
         generation.update_value(|g| *g += 1);
         explorer.progress.set(None);
     });
+    // "Forget all" cancels a load under way: what arrives after it would be kept again.
+    Effect::new(move |seen: Option<u32>| {
+        let now = explorer.forgotten.get();
+        if seen.is_some_and(|seen| seen != now) {
+            on_cancel.run(());
+            cancel_link_download();
+        }
+        now
+    });
     let on_reread = Callback::new(move |(id, options): (u32, LoadOptions)| {
         if let Some(file) = files.with_value(|f| {
             f.iter()

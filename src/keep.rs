@@ -142,6 +142,7 @@ pub fn rename_label_set(explorer: Explorer, stored: Option<u32>, name: String) {
 
 /// Forgets every stored model and label set and empties the workspace.
 pub fn forget_all(explorer: Explorer) {
+    explorer.forgotten.update(|n| *n += 1);
     explorer.hub.update(|h| h.clear());
     let mut view = explorer.view.get_untracked();
     if !view.models.is_empty() || !view.label_sets.is_empty() {

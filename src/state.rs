@@ -28,6 +28,9 @@ pub struct Explorer {
     pub error: RwSignal<Option<LoadError>>,
     /// Progress of a load under way.
     pub progress: RwSignal<Option<Progress>>,
+    /// Counts "forget all": a load under way when it changes is cancelled, so that nothing
+    /// forgotten arrives (and is kept) afterwards.
+    pub forgotten: RwSignal<u32>,
     /// Things a link or a load could not do, shown until dismissed.
     pub notices: RwSignal<Vec<String>>,
     /// Where images come from.
@@ -219,6 +222,7 @@ impl Explorer {
             cases,
             error: RwSignal::new(None),
             progress: RwSignal::new(None),
+            forgotten: RwSignal::new(0),
             notices: RwSignal::new(notices),
             images: RwSignal::new_local(ImageSource::None),
             label_offer: RwSignal::new_local(None),
