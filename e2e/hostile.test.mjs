@@ -87,3 +87,21 @@ test('the hostile corpus: each file gives its expected error or result, and keep
   assert.deepEqual(problems, []);
   await close();
 });
+
+test('several files dropped at once: the first is read and a notice names the others', async () => {
+  const { page, problems, close } = await openPage();
+  await page.getByTestId('dataset-facts').waitFor();
+  const transfer = await page.evaluateHandle(() => {
+    const dt = new DataTransfer();
+    for (const name of ['a.json', 'b.json', 'c.json']) dt.items.add(new File(['[65, 970, 230]'], name));
+    return dt;
+  });
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer: transfer });
+  const notice = page.getByTestId('notices').filter({ hasText: '3 files were dropped' });
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /only a\.json was: drop the others one by one \(left out: b\.json, c\.json\)/);
+  await page.locator('[data-testid=model-item][data-model="a.json"]').waitFor();
+  assert.equal(await page.getByTestId('model-item').count(), 1);
+  assert.deepEqual(problems, []);
+  await close();
+});

@@ -29,11 +29,26 @@ pub fn DropZone(
     let on_drop = move |ev: DragEvent| {
         ev.prevent_default();
         hovering.set(false);
-        if let Some(file) = ev
-            .data_transfer()
-            .and_then(|d| d.files())
-            .and_then(|files| files.get(0))
-        {
+        let Some(files) = ev.data_transfer().and_then(|d| d.files()) else {
+            return;
+        };
+        if files.length() > 1 {
+            // One predictions file is read at a time; say so rather than drop the rest quietly.
+            let left: Vec<String> = (1..files.length().min(4))
+                .filter_map(|i| files.get(i).map(|f| f.name()))
+                .collect();
+            let more = files.length().saturating_sub(4);
+            explorer.notices.update(|n| {
+                n.push(real_core::error::one_line(&format!(
+                    "{} files were dropped; one is read at a time, so only {} was: drop the others one by one (left out: {}{})",
+                    files.length(),
+                    files.get(0).map(|f| f.name()).unwrap_or_default(),
+                    left.join(", "),
+                    if more > 0 { format!(" and {more} more") } else { String::new() }
+                )))
+            });
+        }
+        if let Some(file) = files.get(0) {
             on_file.run(file);
         }
     };
