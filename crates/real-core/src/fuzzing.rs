@@ -17,7 +17,7 @@ use crate::relabel::{self, Relabeling};
 use crate::view::{self, View};
 use std::sync::OnceLock;
 
-/// Every target, in the order `make fuzz` runs them.
+/// Every target; each has its one-line `fuzz/fuzz_targets/<name>.rs`.
 pub const TARGETS: &[&str] = &[
     "npy",
     "npz",

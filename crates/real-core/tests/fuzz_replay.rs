@@ -44,6 +44,18 @@ fn every_corpus_and_regression_input_is_read_without_a_panic() {
             regressions.len()
         );
     }
+    // The list the replay walks and the targets cargo-fuzz builds must be the same.
+    let mut built: Vec<String> = inputs(&fuzz.join("fuzz_targets"))
+        .iter()
+        .filter_map(|p| Some(p.file_stem()?.to_str()?.to_string()))
+        .collect();
+    built.sort();
+    let mut listed: Vec<&str> = TARGETS.to_vec();
+    listed.sort();
+    assert_eq!(
+        built, listed,
+        "fuzz/fuzz_targets and real_core::fuzzing::TARGETS differ"
+    );
     assert!(
         missing.is_empty(),
         "fuzz targets without a corpus (run `make fuzz` and commit fuzz/corpus): {missing:?}"
