@@ -5,8 +5,7 @@ use real_core::{ClassIndex, Dataset, Ilsvrc2012Id, ImageId};
 
 #[test]
 fn real_sets_equal_published_real_json() {
-    let text = std::fs::read_to_string(shared_real_json())
-        .expect("the published real.json");
+    let text = std::fs::read_to_string(shared_real_json()).expect("the published real.json");
     let published: Vec<Vec<u16>> = serde_json::from_str(&text).unwrap();
     let data = dataset();
     assert_eq!(published.len(), 50_000);

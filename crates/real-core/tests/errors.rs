@@ -28,7 +28,10 @@ fn empty_and_binary_files() {
     assert_mentions(b"", &["empty"]);
     assert_mentions(b"  \n\n", &["empty"]);
     assert_mentions(&[0x81, 0xfe, 0x00, 0x81, 0x02], &["binary", "byte 0"]);
-    assert_mentions(&[0xff, 0xfe, b'1', 0, b'\n', 0], &["UTF-16", "save it as UTF-8"]);
+    assert_mentions(
+        &[0xff, 0xfe, b'1', 0, b'\n', 0],
+        &["UTF-16", "save it as UTF-8"],
+    );
 }
 
 #[test]
