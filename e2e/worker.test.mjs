@@ -1,6 +1,7 @@
 // End-to-end: how the page gets its data and runs its evaluation worker. One wasm module and
-// one data file are downloaded; the worker lives across loads; a broken worker never sends
-// the file to the page's own thread; a page with no workers at all still evaluates.
+// one data file are downloaded; the worker lives across loads; a broken worker (before or after
+// it started) never sends the file to the page's own thread; a page where no worker can run
+// (known before any file is given) still evaluates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -140,6 +141,87 @@ test('where no worker can start, the page evaluates on its own thread', async ()
   await load(page, 'timm_top5.csv');
   await page.getByTestId('real-top1').waitFor();
   assert.equal(await page.getByTestId('real-top1').textContent(), want('timm_top5.csv'));
+  const sub = await page.locator('.results h2 .sub').textContent();
+  assert.match(sub, /evaluated in \d+ ms/);
+  assert.doesNotMatch(sub, /in a worker/);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
+/** Holds back what the page sends its first worker (its compiled module), so that the worker
+ *  has not started when a file is given; the test then breaks it. */
+const holdFirstWorker = () => {
+  const Real = window.Worker;
+  window.__workers = [];
+  window.Worker = class extends Real {
+    constructor(...args) {
+      super(...args);
+      window.__workers.push(this);
+      this.held = window.__workers.length === 1;
+    }
+    postMessage(...args) {
+      if (!this.held) return super.postMessage(...args);
+    }
+  };
+};
+
+/** Gives a file while the first worker has not started, breaks that worker with `breakIt`,
+ *  and checks the file failed rather than moving to the page's thread, and that the next load
+ *  runs in a fresh worker. */
+async function failsBeforeStarting(breakIt) {
+  const { page, problems, close } = await openWith(holdFirstWorker);
+  await page.getByTestId('dataset-facts').waitFor();
+  await load(page, 'top1.json');
+  await page.getByTestId('load-status').waitFor();
+  await page.evaluate(breakIt);
+  await page.getByTestId('load-error').waitFor();
+  assert.match(await page.getByTestId('load-error').textContent(), /top1\.json could not be read\. the evaluation stopped unexpectedly/);
+  assert.equal(await page.getByTestId('real-top1').count(), 0, 'no figures: the file was not evaluated on the page');
+  assert.equal(await page.getByTestId('load-status').count(), 0);
+  await load(page, 'top1.json');
+  await page.getByTestId('real-top1').waitFor();
+  assert.equal(await page.getByTestId('real-top1').textContent(), want('top1.json'));
+  assert.match(await page.locator('.results h2 .sub').textContent(), /evaluated in a worker/);
+  assert.equal(await page.evaluate(() => window.__workers.length), 2);
+  assert.deepEqual(problems, []);
+  await close();
+}
+
+test('a worker that dies before it starts fails the file waiting for it; the page never runs it', async () => {
+  await failsBeforeStarting(() => {
+    const worker = window.__workers[0];
+    worker.terminate();
+    worker.dispatchEvent(new ErrorEvent('error', { message: 'RuntimeError: unreachable' }));
+  });
+});
+
+test('a worker whose wasm will not start fails the file waiting for it; the page never runs it', async () => {
+  await failsBeforeStarting(() => {
+    const worker = window.__workers[0];
+    worker.held = false;
+    // Not a module: the worker's start-up reports that its wasm would not start.
+    worker.postMessage('not-a-module');
+  });
+});
+
+test('a worker script that cannot load before any file is given: the page evaluates on its own thread', async () => {
+  const countErrors = () => {
+    const Real = window.Worker;
+    window.__workerErrors = 0;
+    window.Worker = class extends Real {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('error', () => { window.__workerErrors += 1; });
+      }
+    };
+  };
+  const { page, problems, close } = await openWith(countErrors, (context) =>
+    context.route('**/worker.js*', (route) => route.fulfill({ status: 404, body: 'gone' })));
+  await page.getByTestId('dataset-facts').waitFor();
+  await page.waitForFunction(() => window.__workerErrors > 0);
+  await load(page, 'top1.json');
+  await page.getByTestId('real-top1').waitFor();
+  assert.equal(await page.getByTestId('real-top1').textContent(), want('top1.json'));
   const sub = await page.locator('.results h2 .sub').textContent();
   assert.match(sub, /evaluated in \d+ ms/);
   assert.doesNotMatch(sub, /in a worker/);

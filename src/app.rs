@@ -2,7 +2,7 @@
 
 use crate::evaluator::{Event as WorkerEvent, Job};
 use crate::load::{self, Evaluation, LoadError};
-use crate::state::{Explorer, Progress};
+use crate::state::{Download, Explorer, Progress};
 use crate::ui::{
     CasesPage, ComparePage, DatasetFactsPanel, DropZone, EvidencePanel, ImagePage,
     ImageSourcePanel, LabelOffer, LabelSetsPanel, LeaderboardPage, MissingModels, NavBar, Notices,
@@ -17,6 +17,19 @@ use std::sync::Arc;
 /// Why a load stopped when another file took the worker.
 pub const ABANDONED: &str =
     "stopped because another file was given to the page meanwhile; give it again";
+
+thread_local! {
+    /// Aborts the download of the link's predictions while it runs.
+    static LINK_DOWNLOAD: std::cell::RefCell<Option<web_sys::AbortController>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Cancels the download of the link's predictions, if one runs; what was loaded before stays.
+pub fn cancel_link_download() {
+    if let Some(controller) = LINK_DOWNLOAD.with(|d| d.borrow_mut().take()) {
+        controller.abort();
+    }
+}
 
 /// The whole page: a short wait while the ImageNet data downloads, then the explorer.
 #[component]
@@ -131,7 +144,8 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             let name = name.clone();
             let settle = settle.clone();
             move || {
-                // No worker here: read and evaluate on the page, still with progress.
+                // No worker can run in this browser (decided before any file was given to one):
+                // read and evaluate on the page, still with progress.
                 let (file, name, settle) = (file.clone(), name.clone(), settle.clone());
                 spawn_local(async move {
                     let read = load::read_file(&file, |fraction| {
@@ -161,7 +175,6 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                 });
             }
         };
-        let on_page_too = on_page.clone();
         let started = Job::start(file, options, move |event| {
             if !current() {
                 return;
@@ -185,7 +198,6 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                     file_name: name.clone(),
                     message,
                 })),
-                WorkerEvent::Unavailable => on_page_too(),
                 WorkerEvent::Abandoned => settle(Err(LoadError {
                     file_name: name.clone(),
                     message: ABANDONED.into(),
@@ -216,7 +228,9 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
         });
     };
     let on_file = Callback::new(move |file: web_sys::File| {
-        // A file is not the URL source: the link must no longer claim it.
+        // A file is not the URL source: the link must no longer claim it, nor its download
+        // replace the file when it ends.
+        cancel_link_download();
         let mut view = explorer.view.get_untracked();
         if view.predictions.take().is_some() {
             view.order = None;
@@ -267,31 +281,34 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             start(file, options, Some(id));
         }
     });
-    // Predictions named by the link load from their URL.
+    let download = RwSignal::new(None::<Download>);
+    // Predictions named by the link load from their URL (see `download` for what a link may
+    // name); whatever was loaded before stays as it was if the download fails or is cancelled.
     if let Some(url) = explorer.view.get_untracked().predictions {
-        explorer.progress.set(Some(Progress {
-            name: url.clone(),
-            stage: "downloading".into(),
-            fraction: None,
-        }));
         spawn_local(async move {
-            match load::fetch(&url).await {
-                Ok(bytes) => {
-                    let name = url.rsplit('/').next().unwrap_or(&url).to_string();
-                    match load::file_from_bytes(&bytes, &name) {
-                        Some(file) => start(file, link_options(), None),
-                        None => {
-                            explorer.progress.set(None);
-                            explorer.error.set(Some(LoadError {
-                                file_name: name,
-                                message: "the browser could not hold the downloaded file".into(),
-                            }));
-                        }
+            let name = crate::download::file_name(&url);
+            let controller = web_sys::AbortController::new().ok();
+            LINK_DOWNLOAD.with(|d| *d.borrow_mut() = controller.clone());
+            let shown = |received, total| {
+                download.set(Some(Download {
+                    name: name.clone(),
+                    received,
+                    total,
+                }))
+            };
+            shown(0.0, None);
+            let result = crate::download::fetch(&url, &name, controller.as_ref(), &shown).await;
+            LINK_DOWNLOAD.with(|d| d.borrow_mut().take());
+            download.set(None);
+            match result {
+                Ok(file) => start(file, link_options(), None),
+                Err(failure) => {
+                    if let Some(message) = failure.message() {
+                        explorer.error.set(Some(LoadError {
+                            file_name: url,
+                            message,
+                        }));
                     }
-                }
-                Err(error) => {
-                    explorer.progress.set(None);
-                    explorer.error.set(Some(error));
                 }
             }
         });
@@ -317,7 +334,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             <MissingModels />
             {move || match page.get() {
                 Page::Overview => view! {
-                    <DropZone on_file=on_file on_cancel=on_cancel />
+                    <DropZone on_file=on_file on_cancel=on_cancel download=download />
                     <LabelOffer on_predictions=as_predictions />
                     <ImageSourcePanel />
                     <Workspace />
@@ -352,7 +369,7 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
                         explorer.hub.with(|h| h.models.iter().filter_map(UserModelPoint::of).collect())
                     });
                     view! {
-                        <DropZone on_file=on_file on_cancel=on_cancel />
+                        <DropZone on_file=on_file on_cancel=on_cancel download=download />
                         <PublishedMap models=models />
                     }
                     .into_any()

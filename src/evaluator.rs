@@ -2,6 +2,12 @@
 //! page. The worker is the page's own wasm module started a second time: the browser downloads
 //! and compiles it once. It keeps its copy of the ImageNet data between loads; cancelling a
 //! load ends it and starts a fresh one.
+//!
+//! A worker that started and then broke (a panic, running out of memory, a wasm that would not
+//! start) fails the file it was given, and the next load gets a fresh worker: a file never
+//! moves to the page's own thread after a worker broke on it. The page evaluates on its own
+//! thread only where no worker ever ran, decided before a file is handed over: the worker
+//! cannot be constructed, or the first one failed to start while no file waited for it.
 
 use crate::worker_protocol::{self as protocol, Kind};
 use real_core::evidence::EvidenceFile;
@@ -25,28 +31,19 @@ pub enum Event {
     Failed(String),
     /// Another file was given to the worker before this one was done: this load stopped.
     Abandoned,
-    /// No worker could start here; the caller evaluates on the page instead.
-    Unavailable,
 }
+
+/// Why a load failed when its worker broke.
+pub const STOPPED: &str = "the evaluation stopped unexpectedly (the file may be too large for \
+     this browser's memory, or it made the evaluation fail); give it again to retry in a fresh \
+     worker";
 
 /// Files above this size are read into the worker's memory, which wasm never gives back: the
 /// worker is replaced after them.
 const RECYCLE_ABOVE_BYTES: f64 = 64.0 * 1024.0 * 1024.0;
 
-/// The worker's boot script. The page's wasm-bindgen glue has a hashed name known only at run
-/// time (`GLUE`); the first message is the page's compiled module, so nothing is fetched or
-/// compiled twice.
-const BOOT: &str = r#"import init, { worker_main } from GLUE;
-self.onmessage = async (event) => {
-  self.onmessage = null;
-  try {
-    await init({ module_or_path: event.data });
-    worker_main();
-  } catch (error) {
-    self.postMessage({ kind: "unavailable", message: String(error) });
-  }
-};
-"#;
+/// The worker's first script (`assets/worker.js`), beside the glue.
+const BOOT_FILE: &str = "worker.js";
 
 #[wasm_bindgen]
 extern "C" {
@@ -98,11 +95,13 @@ struct Load {
 
 thread_local! {
     static SLOT: RefCell<Option<Slot>> = const { RefCell::new(None) };
-    /// Set once no worker could start: the page then evaluates on its own thread.
+    /// Set when no worker can run here (see the module's notes): the page then evaluates on
+    /// its own thread. Never set once a worker has run.
     static UNAVAILABLE: Cell<bool> = const { Cell::new(false) };
+    /// Whether a worker has started here: from then on a broken worker fails its file.
+    static EVER_READY: Cell<bool> = const { Cell::new(false) };
     static SERIAL: Cell<u32> = const { Cell::new(0) };
     static NEXT_LOAD: Cell<u32> = const { Cell::new(0) };
-    static BOOT_URL: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
 fn next(counter: &'static std::thread::LocalKey<Cell<u32>>) -> u32 {
@@ -119,38 +118,33 @@ pub fn warm_up() {
     }
     match spawn() {
         Some(slot) => SLOT.with(|s| *s.borrow_mut() = Some(slot)),
-        None => UNAVAILABLE.with(|u| u.set(true)),
+        // A browser without module workers; where one has run before, the next load tries
+        // again (and fails its file if it still cannot start one).
+        None => {
+            if !EVER_READY.with(Cell::get) {
+                UNAVAILABLE.with(|u| u.set(true));
+            }
+        }
     }
 }
 
-/// The boot script as a blob URL, made once.
-fn boot_url() -> Option<String> {
-    if let Some(url) = BOOT_URL.with(|b| b.borrow().clone()) {
-        return Some(url);
-    }
+/// The worker's script URL: beside the glue (wherever the page is served from), naming it.
+fn boot_url() -> String {
     let glue = IMPORT_META.with(ImportMeta::url);
-    let script = BOOT.replace("GLUE", &serde_json::to_string(&glue).ok()?);
-    let options = web_sys::BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(
-        &js_sys::Array::of1(&JsValue::from_str(&script)),
-        &options,
-    )
-    .ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    BOOT_URL.with(|b| *b.borrow_mut() = Some(url.clone()));
-    Some(url)
+    let folder = &glue[..glue.rfind('/').map_or(0, |i| i + 1)];
+    let name = js_sys::encode_uri_component(&glue);
+    format!("{folder}{BOOT_FILE}?glue={name}")
 }
 
 fn spawn() -> Option<Slot> {
     let options = web_sys::WorkerOptions::new();
     options.set_type(web_sys::WorkerType::Module);
-    let worker = Worker::new_with_options(&boot_url()?, &options).ok()?;
+    let worker = Worker::new_with_options(&boot_url(), &options).ok()?;
     let serial = next(&SERIAL);
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
         on_message(serial, event.data())
     });
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| on_error(serial));
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| broke(serial));
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     let slot = Slot {
@@ -177,16 +171,15 @@ fn retire() {
     }
 }
 
-/// Sends the slot's load if the worker is ready for it.
-fn send_load(slot: &mut Slot) {
-    if let Some(load) = slot.load.as_mut().filter(|l| !l.sent && slot.ready) {
-        load.sent = true;
-        let _ = slot.worker.post_message(&protocol::job(
-            load.id,
-            &load.file,
-            load.options,
-            load.evidence,
-        ));
+/// Sends the slot's load if the worker is ready for it; `false` if it could not be sent.
+fn send_load(slot: &mut Slot) -> bool {
+    match slot.load.as_mut().filter(|l| !l.sent && slot.ready) {
+        Some(load) => {
+            load.sent = true;
+            let job = protocol::job(load.id, &load.file, load.options, load.evidence);
+            slot.worker.post_message(&job).is_ok()
+        }
+        None => true,
     }
 }
 
@@ -198,6 +191,7 @@ fn on_message(serial: u32, message: JsValue) {
     // What to do after the slot is released: the callbacks may start or cancel loads.
     let mut then: Option<(Listener, Event)> = None;
     let mut recycle = false;
+    let mut broken = false;
     SLOT.with(|s| {
         let mut slot = s.borrow_mut();
         let Some(slot) = slot.as_mut().filter(|s| s.serial == serial) else {
@@ -207,16 +201,14 @@ fn on_message(serial: u32, message: JsValue) {
         match kind {
             Kind::Ready => {
                 slot.ready = true;
+                EVER_READY.with(|e| e.set(true));
                 if let Some(bytes) = crate::data::bytes() {
                     let _ = slot.worker.post_message(&protocol::data(&bytes));
                 }
-                send_load(slot);
+                broken = !send_load(slot);
             }
-            Kind::Unavailable => {
-                UNAVAILABLE.with(|u| u.set(true));
-                then = slot.load.take().map(|l| (l.on_event, Event::Unavailable));
-                recycle = true;
-            }
+            // Its wasm would not start: the same as breaking.
+            Kind::Unavailable => broken = true,
             Kind::Progress => {
                 if let Some(load) = current {
                     let stage = protocol::text(&message, "stage").unwrap_or_default();
@@ -227,7 +219,9 @@ fn on_message(serial: u32, message: JsValue) {
             Kind::Done | Kind::Failed => {
                 if current.is_some() {
                     if let Some(load) = slot.load.take() {
-                        recycle = load.file.size() > RECYCLE_ABOVE_BYTES;
+                        // After a panic the worker's state is not to be trusted.
+                        recycle =
+                            load.file.size() > RECYCLE_ABOVE_BYTES || protocol::is_fatal(&message);
                         let event = match kind {
                             Kind::Done if load.evidence => {
                                 match protocol::evidence_parts(&message) {
@@ -255,6 +249,9 @@ fn on_message(serial: u32, message: JsValue) {
             Kind::Data | Kind::Job => {}
         }
     });
+    if broken {
+        return broke(serial);
+    }
     if recycle {
         retire();
         warm_up();
@@ -264,7 +261,10 @@ fn on_message(serial: u32, message: JsValue) {
     }
 }
 
-fn on_error(serial: u32) {
+/// The worker broke: an error event (a panic, out of memory, a script that would not load) or
+/// a wasm that would not start. It is ended, and the file it held fails: running that file on
+/// the page instead would only break the page too.
+fn broke(serial: u32) {
     let Some(mut slot) = SLOT.with(|s| {
         let mut s = s.borrow_mut();
         s.as_ref().filter(|slot| slot.serial == serial)?;
@@ -272,27 +272,20 @@ fn on_error(serial: u32) {
     }) else {
         return;
     };
-    let ready = slot.ready;
     let load = slot.load.take();
     slot.end();
-    if !ready {
-        // The worker never started (a missing script, a browser without module workers): the
-        // page evaluates on its own thread from now on.
-        UNAVAILABLE.with(|u| u.set(true));
-    }
-    let Some(load) = load else {
-        return;
-    };
-    if ready {
-        // The worker ran and then broke on this file (a panic, or out of memory): running the
-        // same file on the page would only break the page too. The next load gets a fresh one.
-        (load.on_event)(Event::Failed(
-            "the evaluation stopped unexpectedly (the file may be too large for this browser's \
-             memory)"
-                .into(),
-        ));
-    } else {
-        (load.on_event)(Event::Unavailable);
+    match load {
+        // No worker ever started here and no file waited for this one: this browser cannot run
+        // the worker, and the page evaluates on its own thread from now on.
+        None if !EVER_READY.with(Cell::get) => UNAVAILABLE.with(|u| u.set(true)),
+        // The next load starts a fresh worker.
+        None => {}
+        Some(load) => {
+            (load.on_event)(Event::Failed(STOPPED.into()));
+            // A fresh worker now: it is ready for the next file, and where none can start at
+            // all that is known before the next file is given.
+            warm_up();
+        }
     }
 }
 
@@ -325,9 +318,6 @@ impl Job {
         evidence: bool,
         on_event: Rc<dyn Fn(Event)>,
     ) -> Option<Job> {
-        if UNAVAILABLE.with(Cell::get) {
-            return None;
-        }
         // A load still under way is abandoned with its worker, and told so (a rater file
         // being read when a predictions file arrives, or the other way round).
         let abandoned = SLOT.with(|s| s.borrow_mut().as_mut().and_then(|slot| slot.load.take()));
@@ -338,22 +328,45 @@ impl Job {
                     .into(),
             ));
         }
+        // Decided before this file is given to any worker.
         warm_up();
+        if UNAVAILABLE.with(Cell::get) {
+            return None;
+        }
         let id = next(&NEXT_LOAD);
-        SLOT.with(|s| {
-            let mut slot = s.borrow_mut();
-            let slot = slot.as_mut()?;
-            slot.load = Some(Load {
-                id,
-                file,
-                options,
-                evidence,
-                sent: false,
-                on_event,
-            });
-            send_load(slot);
-            Some(Job { id })
-        })
+        let load = Load {
+            id,
+            file,
+            options,
+            evidence,
+            sent: false,
+            on_event,
+        };
+        let refused = SLOT.with(|s| match s.borrow_mut().as_mut() {
+            Some(slot) => {
+                slot.load = Some(load);
+                (!send_load(slot)).then_some(None)
+            }
+            None => Some(Some(load)),
+        });
+        match refused {
+            None => {}
+            // The worker took no job: it is broken.
+            Some(None) => {
+                let serial = SLOT.with(|s| s.borrow().as_ref().map(|slot| slot.serial));
+                if let Some(serial) = serial {
+                    wasm_bindgen_futures::spawn_local(async move { broke(serial) });
+                }
+            }
+            // A worker ran here before but none starts now: the file fails rather than move to
+            // the page. Told after the caller has its job, as any answer is.
+            Some(Some(load)) => wasm_bindgen_futures::spawn_local(async move {
+                (load.on_event)(Event::Failed(
+                    "the evaluation worker could not start; give the file again to retry".into(),
+                ))
+            }),
+        }
+        Some(Job { id })
     }
 }
 

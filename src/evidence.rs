@@ -8,7 +8,6 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use real_core::evidence::{Evidence, EvidenceFile, Provenance, PUBLISHED_BASE};
 use real_core::relabel::{self, Relabeling};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// The published relabelings, at pinned commits: (what, URL).
@@ -39,19 +38,15 @@ thread_local! {
         const { std::cell::RefCell::new(Vec::new()) };
 }
 
-/// Where the rater files come from: the view's `evidence=` folder when it is this page's
-/// origin or https, else the published location. `Err` says why an override was refused.
+/// Where the rater files come from: the view's `evidence=` folder when a link may name it
+/// (this page's site, or https), else the published location. `Err` says why an override was
+/// refused.
 pub fn base(explorer: Explorer) -> Result<String, String> {
     let Some(url) = explorer.view.with_untracked(|v| v.evidence.clone()) else {
         return Ok(PUBLISHED_BASE.into());
     };
-    let origin = window().location().origin().unwrap_or_default();
-    let same_origin = url.starts_with(&format!("{origin}/"));
-    if !(same_origin || url.starts_with("https://")) {
-        return Err(format!(
-            "the link's evidence location {url} is neither this page's origin nor https, so it was not used"
-        ));
-    }
+    let url = crate::download::accept(&url)
+        .map_err(|refusal| format!("the link's evidence location was not used: {refusal}"))?;
     Ok(if url.ends_with('/') {
         url
     } else {
@@ -71,14 +66,20 @@ pub fn load_published(explorer: Explorer) {
     };
     spawn_local(async move {
         for name in ["scores.npz", "raters.npz"] {
-            explorer.evidence_progress.set(Some(Progress {
-                name: name.into(),
-                stage: "downloading".into(),
-                fraction: None,
-            }));
-            match fetch_blob(&format!("{base}{name}")).await {
-                Ok(blob) => enqueue(explorer, blob, name.into(), true),
-                Err(message) => {
+            let shown = move |fraction| {
+                explorer.evidence_progress.set(Some(Progress {
+                    name: name.into(),
+                    stage: "downloading".into(),
+                    fraction,
+                }))
+            };
+            shown(None);
+            let url = format!("{base}{name}");
+            let progress = |received: f64, total: Option<f64>| shown(total.map(|t| received / t));
+            match crate::download::fetch(&url, name, None, &progress).await {
+                Ok(file) => enqueue(explorer, file.into(), name.into(), true),
+                Err(failure) => {
+                    let message = failure.message().unwrap_or_default();
                     explorer.evidence_progress.set(None);
                     explorer
                         .evidence_error
@@ -199,7 +200,7 @@ fn next(explorer: Explorer) {
                 .evidence_error
                 .set(Some(format!("{shown}: {}", crate::app::ABANDONED)));
         }
-        Event::Done(..) | Event::Unavailable => {
+        Event::Done(..) => {
             JOB.with(|j| j.borrow_mut().take());
             QUEUE.with(|q| q.borrow_mut().clear());
             explorer.evidence_progress.set(None);
@@ -281,6 +282,10 @@ pub fn load_relabelings(explorer: Explorer, files: Vec<web_sys::File>) {
     for file in files {
         spawn_local(async move {
             let name = file.name();
+            if let Err(e) = real_core::limits::check_file_size("relabeling", file.size() as u64) {
+                explorer.relabel_error.set(Some(format!("{name}: {e}")));
+                return;
+            }
             match JsFuture::from(file.array_buffer()).await {
                 Ok(buffer) => {
                     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
@@ -311,12 +316,12 @@ pub fn load_published_relabelings(explorer: Explorer) {
                 .as_ref()
                 .map_or_else(|| published.to_string(), |f| format!("{f}{name}"));
             explorer.relabel_progress.set(Some(what.to_string()));
-            let bytes = match fetch_blob(&url).await {
-                Ok(blob) => JsFuture::from(blob.array_buffer())
+            let bytes = match crate::download::fetch(&url, name, None, &|_, _| {}).await {
+                Ok(file) => JsFuture::from(file.array_buffer())
                     .await
                     .map(|buffer| js_sys::Uint8Array::new(&buffer).to_vec())
                     .map_err(|_| "the download broke off".to_string()),
-                Err(message) => Err(message),
+                Err(failure) => Err(failure.message().unwrap_or_default()),
             };
             match bytes {
                 Ok(bytes) => add_relabeling(explorer, name, &bytes, true),
@@ -376,25 +381,4 @@ pub fn restore(explorer: Explorer) {
             add_relabeling(explorer, &name, &bytes, false);
         }
     });
-}
-
-/// Downloads a URL as a blob.
-async fn fetch_blob(url: &str) -> Result<web_sys::Blob, String> {
-    let response = JsFuture::from(window().fetch_with_str(url))
-        .await
-        .map_err(|_| {
-            "a network error (or the host does not allow cross-origin requests)".to_string()
-        })?;
-    let response: web_sys::Response = response.dyn_into().map_err(|_| "no response".to_string())?;
-    if !response.ok() {
-        return Err(format!(
-            "the host answered {} {}",
-            response.status(),
-            response.status_text()
-        ));
-    }
-    let blob = JsFuture::from(response.blob().map_err(|_| "no body".to_string())?)
-        .await
-        .map_err(|_| "the download broke off".to_string())?;
-    blob.dyn_into().map_err(|_| "no body".to_string())
 }

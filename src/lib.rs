@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod data;
+pub mod download;
 pub mod evaluator;
 pub mod evidence;
 pub mod folders;

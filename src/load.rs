@@ -2,7 +2,6 @@
 
 use real_core::{Dataset, LoadOptions, ParseError, Predictions, Report};
 use std::sync::Arc;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 /// A predictions file that was read and evaluated.
@@ -70,6 +69,11 @@ pub async fn read_file(file: &web_sys::File, progress: impl Fn(f64)) -> Result<V
             e.as_string().unwrap_or_else(|| format!("{e:?}"))
         ),
     };
+    // Checked before a byte is read: a 2 GB file of zeros costs nothing to refuse.
+    real_core::limits::check_file_size("input", size as u64).map_err(|e| LoadError {
+        file_name: file.name(),
+        message: e.to_string(),
+    })?;
     let mut bytes = Vec::with_capacity(size as usize);
     let mut at = 0f64;
     while at < size {
@@ -84,42 +88,6 @@ pub async fn read_file(file: &web_sys::File, progress: impl Fn(f64)) -> Result<V
         progress(at / size);
     }
     Ok(bytes)
-}
-
-/// Wraps downloaded bytes as a `File`, to hand to the worker like a picked file.
-pub fn file_from_bytes(bytes: &[u8], name: &str) -> Option<web_sys::File> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    web_sys::File::new_with_u8_array_sequence(&parts, name).ok()
-}
-
-/// Downloads predictions named by a link.
-pub async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
-    let fail = |message: String| LoadError {
-        file_name: url.to_string(),
-        message,
-    };
-    let window = web_sys::window().ok_or_else(|| fail("no window".into()))?;
-    let response = JsFuture::from(window.fetch_with_str(url))
-        .await
-        .map_err(|_| fail("the download failed (network error, or the host does not allow cross-origin requests)".into()))?;
-    let response: web_sys::Response = response
-        .dyn_into()
-        .map_err(|_| fail("no response".into()))?;
-    if !response.ok() {
-        return Err(fail(format!(
-            "the host answered {} {}",
-            response.status(),
-            response.status_text()
-        )));
-    }
-    let buffer = JsFuture::from(
-        response
-            .array_buffer()
-            .map_err(|_| fail("the body could not be read".into()))?,
-    )
-    .await
-    .map_err(|_| fail("the body could not be read".into()))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
 /// Waits for the next animation frame, so that a progress message paints before a long step.
@@ -169,9 +137,7 @@ pub fn evaluate(
     options: LoadOptions,
 ) -> Result<Evaluation, LoadError> {
     let started = now_ms();
-    match real_core::formats::read(bytes, dataset)
-        .and_then(|raw| real_core::detect::resolve(raw, dataset, &options))
-    {
+    match real_core::read_predictions(dataset, bytes, &options) {
         Ok(predictions) => Ok(finish(
             dataset,
             file_name,

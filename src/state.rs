@@ -76,6 +76,17 @@ pub struct Progress {
     pub fraction: Option<f64>,
 }
 
+/// A download under way.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Download {
+    /// The file being downloaded.
+    pub name: String,
+    /// Bytes received so far.
+    pub received: f64,
+    /// Bytes in all, when the host says.
+    pub total: Option<f64>,
+}
+
 impl Explorer {
     /// Creates the state and mirrors the view into the URL.
     pub fn new(dataset: Arc<Dataset>) -> Self {

@@ -38,7 +38,7 @@ pub fn worker_main() {
     // is no longer to be trusted.
     std::panic::set_hook(Box::new(|info| {
         if let Some(id) = CURRENT.with(Cell::get) {
-            post(&protocol::failed(
+            post(&protocol::fatal(
                 id,
                 &format!("an internal error stopped the evaluation ({info})"),
             ));
@@ -177,9 +177,9 @@ fn run(id: u32, file: &web_sys::Blob, options: real_core::LoadOptions) {
     };
     post(&protocol::progress(id, "evaluating", None));
     let outcome = DATASET.with(|d| match &*d.borrow() {
-        Some(Ok(dataset)) => real_core::formats::read(&bytes, dataset)
-            .and_then(|raw| real_core::detect::resolve(raw, dataset, &options))
-            .map_err(|e| format!("{e}.")),
+        Some(Ok(dataset)) => {
+            real_core::read_predictions(dataset, &bytes, &options).map_err(|e| format!("{e}."))
+        }
         Some(Err(e)) => Err(format!("the worker's ImageNet data is damaged: {e}")),
         None => Err("the worker was given no ImageNet data".into()),
     });
@@ -206,6 +206,8 @@ fn read(id: u32, file: &web_sys::Blob) -> Result<Vec<u8>, String> {
     let reader = FileReaderSync::new()
         .map_err(|_| "this browser cannot read files in a worker".to_string())?;
     let size = file.size();
+    // Checked before a byte is read: a 2 GB file of zeros costs nothing to refuse.
+    real_core::limits::check_file_size("input", size as u64).map_err(|e| e.to_string())?;
     let mut bytes = Vec::new();
     // Refused here rather than aborting the worker halfway: wasm memory ends at 4 GB.
     bytes.try_reserve_exact(size as usize).map_err(|_| {

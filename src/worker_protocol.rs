@@ -1,13 +1,16 @@
 //! Messages between the page and its evaluation worker: plain JS objects with a `kind`. The
 //! file travels as a `File` (the browser hands it over without copying); predictions come back
 //! as typed arrays whose buffers are transferred, with the header's few fields beside them.
+//! Numbers travel as numbers, never as JSON text: structured cloning keeps NaN and the
+//! infinities (and typed arrays keep every bit of a score), where JSON would write `null`.
 
 use js_sys::{
     Array, Float32Array, Float64Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array,
 };
+use real_core::detect::Candidate;
 use real_core::evidence::EvidenceFile;
 use real_core::parts::{Header, Parts};
-use real_core::{LoadOptions, Predictions};
+use real_core::{Detection, LoadOptions, Predictions};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// What a message is.
@@ -15,7 +18,8 @@ use wasm_bindgen::{JsCast, JsValue};
 pub enum Kind {
     /// Worker → page: its wasm runs and listens; nothing sent before this is seen.
     Ready,
-    /// Worker → page: its wasm could not start (the page then evaluates on its own thread).
+    /// Worker → page: its wasm could not start (`message`); the page treats the worker as
+    /// broken.
     Unavailable,
     /// Page → worker: the ImageNet data file (`bytes`).
     Data,
@@ -24,10 +28,12 @@ pub enum Kind {
     /// Worker → page: work under way (`id`, `stage`, `fraction`).
     Progress,
     /// Worker → page: validated predictions (`id`, the header's `format`, `order`,
-    /// `convention`, `detection` (JSON), `k`, `rows_in_file` and `warnings`, then `images`,
-    /// `classes`, `scores`, `elapsed_ms`).
+    /// `convention`, `k`, `rows_in_file` and `warnings`, the detection's `readings`,
+    /// `agreements`, `clear` and `overridden` when there is one, then `images`, `classes`,
+    /// `scores`, `elapsed_ms`).
     Done,
-    /// Worker → page: the file could not be read (`id`, `message`).
+    /// Worker → page: the file could not be read (`id`, `message`; `fatal` after a panic,
+    /// when the worker is no longer to be trusted).
     Failed,
 }
 
@@ -169,6 +175,72 @@ pub fn failed(id: u32, reason: &str) -> Object {
     message
 }
 
+/// A load a panic stopped: the page replaces the worker.
+pub fn fatal(id: u32, reason: &str) -> Object {
+    let message = failed(id, reason);
+    set(&message, "fatal", &JsValue::TRUE);
+    message
+}
+
+/// Whether a [`Kind::Failed`] message says the worker is no longer to be trusted.
+pub fn is_fatal(message: &JsValue) -> bool {
+    get(message, "fatal").is_truthy()
+}
+
+/// A detection as it travels: each reading's row order and class convention by name, each
+/// reading's agreement, and its two flags.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DetectionWire {
+    /// Row order then class convention, for each reading.
+    pub readings: Vec<String>,
+    /// Each reading's agreement.
+    pub agreements: Vec<f64>,
+    /// [`Detection::clear`].
+    pub clear: bool,
+    /// [`Detection::overridden`].
+    pub overridden: bool,
+}
+
+impl DetectionWire {
+    /// Takes a detection apart.
+    pub fn of(detection: &Detection) -> Self {
+        let candidates = &detection.candidates;
+        Self {
+            readings: candidates
+                .iter()
+                .flat_map(|c| [c.order.as_str().into(), c.convention.as_str().into()])
+                .collect(),
+            agreements: candidates.iter().map(|c| c.agreement).collect(),
+            clear: detection.clear,
+            overridden: detection.overridden,
+        }
+    }
+
+    /// Puts it back together; `None` if the parts do not fit.
+    pub fn detection(&self) -> Option<Detection> {
+        if self.readings.len() != 2 * self.agreements.len() {
+            return None;
+        }
+        let candidates = self
+            .readings
+            .chunks_exact(2)
+            .zip(&self.agreements)
+            .map(|(names, &agreement)| {
+                Some(Candidate {
+                    order: names[0].parse().ok()?,
+                    convention: names[1].parse().ok()?,
+                    agreement,
+                })
+            })
+            .collect::<Option<_>>()?;
+        Some(Detection {
+            candidates,
+            clear: self.clear,
+            overridden: self.overridden,
+        })
+    }
+}
+
 /// Validated predictions as a message and the buffers to transfer with it (moved, not copied).
 pub fn done(id: u32, predictions: Predictions, elapsed_ms: f64) -> (Object, Array) {
     let parts = predictions.into_parts();
@@ -181,11 +253,14 @@ pub fn done(id: u32, predictions: Predictions, elapsed_ms: f64) -> (Object, Arra
     set(&message, "order", &JsValue::from_str(header.order.as_str()));
     let convention = header.convention.as_str();
     set(&message, "convention", &JsValue::from_str(convention));
-    // The detection is small and nested: JSON, as the saved files hold it. Its types
-    // serialise without fail; a missing one fails on the page instead.
-    if let Some(detection) = header.detection {
-        let json = serde_json::to_string(&detection).unwrap_or_default();
-        set(&message, "detection", &JsValue::from_str(&json));
+    if let Some(detection) = &header.detection {
+        let wire = DetectionWire::of(detection);
+        let readings: Array = wire.readings.iter().map(|r| JsValue::from_str(r)).collect();
+        set(&message, "readings", &readings);
+        let agreements = Float64Array::from(wire.agreements.as_slice());
+        set(&message, "agreements", &agreements);
+        set(&message, "clear", &JsValue::from_bool(wire.clear));
+        set(&message, "overridden", &JsValue::from_bool(wire.overridden));
     }
     set(&message, "k", &JsValue::from_f64(header.k as f64));
     let rows_in_file = header.rows_in_file as f64;
@@ -219,9 +294,25 @@ pub fn done_parts(message: &JsValue) -> Result<(Predictions, f64), String> {
             .map(|n| n as usize)
             .ok_or_else(|| broken(key))
     };
-    let detection = match text(message, "detection") {
-        Some(json) => Some(serde_json::from_str(&json).map_err(|_| broken("detection"))?),
-        None => None,
+    let readings = get(message, "readings");
+    let detection = if readings.is_undefined() {
+        None
+    } else {
+        let wire = DetectionWire {
+            readings: readings
+                .dyn_into::<Array>()
+                .map_err(|_| broken("detection"))?
+                .iter()
+                .map(|r| r.as_string().ok_or_else(|| broken("detection")))
+                .collect::<Result<_, _>>()?,
+            agreements: get(message, "agreements")
+                .dyn_into::<Float64Array>()
+                .map_err(|_| broken("detection"))?
+                .to_vec(),
+            clear: get(message, "clear").is_truthy(),
+            overridden: get(message, "overridden").is_truthy(),
+        };
+        Some(wire.detection().ok_or_else(|| broken("detection"))?)
     };
     let warnings = get(message, "warnings")
         .dyn_into::<Array>()
@@ -333,4 +424,117 @@ pub fn evidence_parts(message: &JsValue) -> Result<(EvidenceFile, bool, f64), St
         get(message, "published").is_truthy(),
         number(message, "memory_grew").unwrap_or_default(),
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DetectionWire;
+    use real_core::detect::Candidate;
+    use real_core::parts::{Header, Parts};
+    use real_core::{ClassConvention, Detection, Predictions, RowOrder};
+
+    /// Every kind of f32 a file may hold, by bit pattern: NaN (quiet, signalling, negative,
+    /// with a payload), the infinities, the zeros, subnormals and the extremes.
+    fn awkward() -> Vec<f32> {
+        [
+            f32::NAN.to_bits(),
+            0x7fa0_0001,
+            0xffc0_0000,
+            0x7fc1_2345,
+            f32::INFINITY.to_bits(),
+            f32::NEG_INFINITY.to_bits(),
+            0,
+            0x8000_0000,
+            1,
+            0x8000_0001,
+            f32::MAX.to_bits(),
+            f32::MIN.to_bits(),
+        ]
+        .into_iter()
+        .map(f32::from_bits)
+        .collect()
+    }
+
+    fn bits(values: &[f32]) -> Vec<u32> {
+        values.iter().map(|v| v.to_bits()).collect()
+    }
+
+    #[test]
+    fn scores_of_every_kind_survive_being_taken_apart_and_put_back() {
+        // What the worker sends: the parts, whose scores travel as a Float32Array (a byte
+        // copy); the page puts them back together with every check.
+        let scores = awkward();
+        let parts = Parts {
+            header: Header {
+                format: "npy".into(),
+                order: RowOrder::Filename,
+                convention: ClassConvention::SortedWnid,
+                detection: None,
+                k: 2,
+                rows_in_file: scores.len() / 2,
+                warnings: vec![],
+            },
+            images: (1..=(scores.len() / 2) as u32).collect(),
+            classes: (0..scores.len() as u16).collect(),
+            scores: Some(scores.clone()),
+        };
+        let again = Predictions::from_parts(parts)
+            .expect("non-finite scores are valid parts")
+            .into_parts();
+        assert_eq!(bits(&again.scores.expect("scores kept")), bits(&scores));
+    }
+
+    #[test]
+    fn a_detection_keeps_non_finite_agreements() {
+        let detection = Detection {
+            candidates: [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, -0.0, 0.25]
+                .into_iter()
+                .zip([
+                    (RowOrder::Filename, ClassConvention::SortedWnid),
+                    (RowOrder::Imagefolder, ClassConvention::SortedWnid1Based),
+                    (RowOrder::Named, ClassConvention::TfSlim1001),
+                    (RowOrder::Filename, ClassConvention::Ilsvrc2012Id),
+                    (RowOrder::Imagefolder, ClassConvention::SortedWnid),
+                ])
+                .map(|(agreement, (order, convention))| Candidate {
+                    order,
+                    convention,
+                    agreement,
+                })
+                .collect(),
+            clear: false,
+            overridden: true,
+        };
+        let again = DetectionWire::of(&detection)
+            .detection()
+            .expect("the detection reads back");
+        let agreement_bits = |d: &Detection| -> Vec<u64> {
+            d.candidates.iter().map(|c| c.agreement.to_bits()).collect()
+        };
+        assert_eq!(agreement_bits(&again), agreement_bits(&detection));
+        assert_eq!(again.clear, detection.clear);
+        assert_eq!(again.overridden, detection.overridden);
+        let readings = |d: &Detection| -> Vec<(RowOrder, ClassConvention)> {
+            d.candidates
+                .iter()
+                .map(|c| (c.order, c.convention))
+                .collect()
+        };
+        assert_eq!(readings(&again), readings(&detection));
+    }
+
+    #[test]
+    fn a_damaged_detection_is_refused() {
+        let mut wire = DetectionWire {
+            readings: vec!["filename".into(), "sorted-wnid".into()],
+            agreements: vec![0.5],
+            clear: true,
+            overridden: false,
+        };
+        assert!(wire.detection().is_some());
+        wire.readings[1] = "no-such-convention".into();
+        assert!(wire.detection().is_none());
+        wire.readings.pop();
+        assert!(wire.detection().is_none());
+    }
 }

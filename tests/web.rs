@@ -69,6 +69,10 @@ async fn page_evaluates_a_given_file_and_survives_a_bad_one() {
 
     let facts = wait_for(&root, "[data-testid=fact-scored]").await;
     assert_eq!(facts.text_content().unwrap(), "46,837");
+    // The test server has no worker script: the page learns that no worker can run here (its
+    // first one fails to start) before it is given a file, and evaluates on its own thread. A
+    // file given before that would fail instead, as a file waiting for a broken worker does.
+    pause(300).await;
 
     let input: web_sys::HtmlInputElement = root
         .query_selector("[data-testid=predictions-input]")
@@ -83,6 +87,8 @@ async fn page_evaluates_a_given_file_and_survives_a_bad_one() {
         .unwrap();
     // Images 1..8: 6 right under the original labels.
     assert_eq!(original.text_content().unwrap(), "75.00%");
+    let sub = root.query_selector(".results h2 .sub").unwrap().unwrap();
+    assert!(!sub.text_content().unwrap().contains("in a worker"));
     let real_before = real.text_content().unwrap();
     assert!(real_before.ends_with('%'));
 
@@ -461,5 +467,152 @@ async fn a_database_of_the_first_version_is_upgraded_and_keeps_its_models() {
     assert!(
         evidence.is_none() && relabelings.is_empty(),
         "forget all forgets them too"
+    );
+}
+
+// What a link may download, and how much.
+
+fn response_of(bytes: &[u8]) -> web_sys::Response {
+    web_sys::Response::new_with_opt_u8_array(Some(&mut bytes.to_vec())).unwrap()
+}
+
+async fn bytes_of(file: &web_sys::File) -> Vec<u8> {
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .unwrap();
+    js_sys::Uint8Array::new(&buffer).to_vec()
+}
+
+#[wasm_bindgen_test]
+fn links_name_https_or_this_site_only() {
+    use real_explorer::download::accept;
+    let origin = web_sys::window().unwrap().location().origin().unwrap();
+    assert_eq!(
+        accept("files/top1.json").unwrap(),
+        format!("{origin}/files/top1.json")
+    );
+    assert!(accept("https://example.org/top1.json").is_ok());
+    for refused in [
+        "http://example.org/top1.json",
+        "data:application/json,[1]",
+        "javascript:alert(1)",
+        "file:///etc/passwd",
+        &format!("blob:{origin}/0b1c2d3e-0000-4000-8000-000000000000"),
+    ] {
+        let message = accept(refused).unwrap_err();
+        assert!(
+            message.contains("only https:// addresses"),
+            "{refused}: {message}"
+        );
+        assert!(message.contains(refused), "{refused}: {message}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn a_download_within_the_cap_becomes_a_file_with_progress() {
+    use std::cell::RefCell;
+    let seen = RefCell::new(Vec::new());
+    let body: Vec<u8> = (0..=255).cycle().take(5000).collect();
+    let control = web_sys::AbortController::new().unwrap();
+    let file =
+        real_explorer::download::read(&response_of(&body), 5000, "x.npy", &control, &|r, t| {
+            seen.borrow_mut().push((r, t))
+        })
+        .await
+        .unwrap();
+    assert_eq!(file.name(), "x.npy");
+    assert_eq!(bytes_of(&file).await, body);
+    assert_eq!(seen.borrow().last().map(|s| s.0), Some(5000.0));
+}
+
+#[wasm_bindgen_test]
+async fn a_download_past_the_cap_is_stopped() {
+    use real_explorer::download::{read, Failure};
+    let body = vec![7u8; 5000];
+    let control = web_sys::AbortController::new().unwrap();
+    let failure = read(&response_of(&body), 4999, "x.npy", &control, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        failure,
+        Failure::Failed("it passed 4999 bytes, the most the page accepts, and was stopped".into())
+    );
+    // Announced too large: refused before the body is read.
+    let response = response_of(&body);
+    response
+        .headers()
+        .set("content-length", "3000000000")
+        .unwrap();
+    let failure = read(&response, 1 << 30, "x.npy", &control, &|_, _| {})
+        .await
+        .unwrap_err();
+    assert_eq!(
+        failure,
+        Failure::Failed("it is 3000.0 MB, more than the 1 GiB the page accepts".into())
+    );
+}
+
+#[wasm_bindgen_test]
+fn predictions_cross_to_the_page_with_every_score_and_agreement_intact() {
+    use real_core::detect::{Candidate, Detection};
+    use real_explorer::worker_protocol::{done, done_parts};
+    let dataset = Dataset::embedded().unwrap();
+    let (predictions, _) = real_core::evaluate(&dataset, FIXTURE, &LoadOptions::default()).unwrap();
+    let mut parts = predictions.into_parts();
+    let rows = parts.images.len() * parts.header.k;
+    let awkward = [
+        f32::NAN.to_bits(),
+        0x7fa0_0001,
+        0xffc0_0000,
+        f32::INFINITY.to_bits(),
+        f32::NEG_INFINITY.to_bits(),
+        0x8000_0000,
+        1,
+    ];
+    let scores: Vec<f32> = (0..rows)
+        .map(|i| f32::from_bits(awkward[i % awkward.len()]))
+        .collect();
+    parts.scores = Some(scores.clone());
+    parts.header.detection = Some(Detection {
+        candidates: vec![
+            Candidate {
+                order: RowOrder::Filename,
+                convention: ClassConvention::SortedWnid,
+                agreement: f64::NAN,
+            },
+            Candidate {
+                order: RowOrder::Imagefolder,
+                convention: ClassConvention::TfSlim1001,
+                agreement: f64::NEG_INFINITY,
+            },
+        ],
+        clear: false,
+        overridden: false,
+    });
+    let predictions = Predictions::from_parts(parts).unwrap();
+    let (message, _) = done(7, predictions, 12.5);
+    // The structured clone a postMessage makes.
+    let clone: js_sys::Function =
+        js_sys::Reflect::get(&js_sys::global(), &"structuredClone".into())
+            .unwrap()
+            .unchecked_into();
+    let cloned = clone.call1(&JsValue::NULL, &message).unwrap();
+    let (again, elapsed) = done_parts(&cloned).unwrap();
+    assert_eq!(elapsed, 12.5);
+    let again = again.into_parts();
+    let bits: Vec<u32> = again.scores.unwrap().iter().map(|s| s.to_bits()).collect();
+    let want: Vec<u32> = scores.iter().map(|s| s.to_bits()).collect();
+    assert_eq!(bits, want);
+    let agreements: Vec<u64> = again
+        .header
+        .detection
+        .unwrap()
+        .candidates
+        .iter()
+        .map(|c| c.agreement.to_bits())
+        .collect();
+    assert_eq!(
+        agreements,
+        vec![f64::NAN.to_bits(), f64::NEG_INFINITY.to_bits()]
     );
 }

@@ -1,6 +1,7 @@
 //! Where a predictions file comes in: drop it or pick it. Progress and errors show here.
 
-use crate::state::Explorer;
+use crate::download::megabytes;
+use crate::state::{Download, Explorer};
 use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;
 use web_sys::HtmlInputElement;
@@ -12,6 +13,8 @@ pub fn DropZone(
     on_file: Callback<web_sys::File>,
     /// Stops the load under way.
     on_cancel: Callback<()>,
+    /// The download of the link's predictions, while it runs.
+    download: RwSignal<Option<Download>>,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let hovering = RwSignal::new(false);
@@ -37,15 +40,25 @@ pub fn DropZone(
     let progress = move || {
         explorer.progress.get().map(|p| {
             let percent = p.fraction.map(|f| format!("{:.0}%", 100.0 * f));
-            view! {
-                <div class="progress" data-testid="load-status">
-                    <span>{format!("{} {}… {}", p.stage, p.name, percent.clone().unwrap_or_default())}</span>
-                    <div class="track" class:indeterminate=p.fraction.is_none()>
-                        <div class="done" style=format!("width: {:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
-                    </div>
-                    <button data-testid="cancel-load" on:click=move |_| on_cancel.run(())>"cancel"</button>
-                </div>
-            }
+            let text = format!("{} {}… {}", p.stage, p.name, percent.unwrap_or_default());
+            progress_bar("load-status", text, p.fraction, "cancel-load", on_cancel)
+        })
+    };
+    // The link's predictions downloading: bytes so far, of the total when the host says.
+    let download = move || {
+        download.get().map(|d| {
+            let fraction = d.total.filter(|&t| t > 0.0).map(|t| d.received / t);
+            let of_total = d
+                .total
+                .map(|t| format!(" of {}", megabytes(t)))
+                .unwrap_or_default();
+            let text = format!(
+                "downloading {}… {}{of_total}",
+                d.name,
+                megabytes(d.received)
+            );
+            let cancel = Callback::new(|_| crate::app::cancel_link_download());
+            progress_bar("link-progress", text, fraction, "link-cancel", cancel)
         })
     };
     view! {
@@ -69,6 +82,7 @@ pub fn DropZone(
                 "Hugging Face pipeline JSON · “file index” lines · devkit submissions. "
                 "Row order and class numbering are detected."
             </p>
+            {download}
             {progress}
             {move || {
                 explorer
@@ -85,4 +99,25 @@ pub fn DropZone(
             }}
         </section>
     }
+}
+
+/// A task under way: what it is doing, a bar (moving without end when the fraction is not
+/// known) and a cancel button. One piece of code for every progress bar on the page.
+pub fn progress_bar(
+    testid: &'static str,
+    text: String,
+    fraction: Option<f64>,
+    cancel_testid: &'static str,
+    on_cancel: Callback<()>,
+) -> AnyView {
+    view! {
+        <div class="progress" data-testid=testid>
+            <span>{text}</span>
+            <div class="track" class:indeterminate=fraction.is_none()>
+                <div class="done" style:width=format!("{:.1}%", 100.0 * fraction.unwrap_or(1.0))></div>
+            </div>
+            <button data-testid=cancel_testid on:click=move |_| on_cancel.run(())>"cancel"</button>
+        </div>
+    }
+    .into_any()
 }

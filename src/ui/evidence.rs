@@ -45,15 +45,16 @@ pub fn EvidencePanel() -> impl IntoView {
     };
     let progress = move || {
         explorer.evidence_progress.get().map(|p| {
-            view! {
-                <div class="progress" data-testid="evidence-status">
-                    <span>{format!("{} {}… {}", p.stage, p.name, p.fraction.map(|f| format!("{:.0}%", 100.0 * f)).unwrap_or_default())}</span>
-                    <div class="track" class:indeterminate=p.fraction.is_none()>
-                        <div class="done" style=format!("width: {:.1}%", 100.0 * p.fraction.unwrap_or(1.0))></div>
-                    </div>
-                    <button data-testid="evidence-cancel" on:click=move |_| crate::evidence::cancel(explorer)>"cancel"</button>
-                </div>
-            }
+            let percent = p.fraction.map(|f| format!("{:.0}%", 100.0 * f));
+            let text = format!("{} {}… {}", p.stage, p.name, percent.unwrap_or_default());
+            let cancel = Callback::new(move |_| crate::evidence::cancel(explorer));
+            super::drop_zone::progress_bar(
+                "evidence-status",
+                text,
+                p.fraction,
+                "evidence-cancel",
+                cancel,
+            )
         })
     };
     let relabel_status = move || {

@@ -40,7 +40,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                                 <tr data-testid="candidate-row" data-label=c.label.0 class:admitted=admitted>
                                     <td><ClassChip dataset=data.clone() class=c.label kind=if c.label == original { "original" } else { "" } /></td>
                                     <td class="score">
-                                        <span class="bar"><span style=format!("width: {:.1}%", f64::from(100.0 * c.score))></span></span>
+                                        <span class="bar"><span style:width=format!("{:.1}%", f64::from(100.0 * c.score))></span></span>
                                         <span class="num" data-testid="candidate-score" title=format!("{:.6}", f64::from(c.score))>{format!("{:.3}", f64::from(c.score))}</span>
                                     </td>
                                     <td class="num" data-testid="candidate-votes">{votes}</td>

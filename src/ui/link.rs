@@ -14,9 +14,10 @@ pub fn Link(
     /// CSS class.
     #[prop(optional, into)]
     class: String,
-    /// Inline style (widths of bar segments).
+    /// CSS width (of a bar segment). Set through the CSSOM rather than a `style` attribute,
+    /// which the page's Content-Security-Policy refuses.
     #[prop(optional, into)]
-    style: String,
+    width: Option<String>,
     /// What it shows.
     children: Children,
 ) -> impl IntoView {
@@ -26,7 +27,7 @@ pub fn Link(
         <a
             href=target
             class=class
-            style=style
+            style:width=width
             on:click=move |ev: MouseEvent| {
                 if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0 {
                     return;

@@ -80,9 +80,9 @@ pub fn PairsPage() -> impl IntoView {
                     view! {
                         <td class="split-cell">
                             <div class="mini-bar" title=format!("top-1 on the pair's {} images: {} {}, {} {}, other {}", split.images, a_name, split.predicted_a, b_name, split.predicted_b, split.predicted_other)>
-                                <div class="segment pa" style=format!("width: {:.2}%", share(split.predicted_a))></div>
-                                <div class="segment pb" style=format!("width: {:.2}%", share(split.predicted_b))></div>
-                                <div class="segment po" style=format!("width: {:.2}%", share(split.predicted_other))></div>
+                                <div class="segment pa" style:width=format!("{:.2}%", share(split.predicted_a))></div>
+                                <div class="segment pb" style:width=format!("{:.2}%", share(split.predicted_b))></div>
+                                <div class="segment po" style:width=format!("{:.2}%", share(split.predicted_other))></div>
                             </div>
                             <span class="small">{format!("{} / {} / other {}", split.predicted_a, split.predicted_b, split.predicted_other)}</span>
                         </td>

@@ -8,7 +8,7 @@
 mod finder;
 mod plot;
 
-use crate::load::{self, Evaluation};
+use crate::load::Evaluation;
 use crate::text::count;
 use finder::Finder;
 use leptos::prelude::*;
@@ -101,10 +101,14 @@ impl Focus {
 async fn fetch_published() -> Result<Vec<PublishedModel>, String> {
     let text = |name: &'static str| async move {
         let url = format!("{BASE_URL}{name}");
-        let bytes = load::fetch(&url)
+        let file = crate::download::fetch(&url, name, None, &|_, _| {})
             .await
-            .map_err(|e| format!("{url}: {}", e.message))?;
-        String::from_utf8(bytes).map_err(|_| format!("{url}: the file is not UTF-8 text"))
+            .map_err(|e| format!("{url}: {}", e.message().unwrap_or_default()))?;
+        let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+            .await
+            .map_err(|_| format!("{url}: the file could not be read"))?;
+        String::from_utf8(js_sys::Uint8Array::new(&buffer).to_vec())
+            .map_err(|_| format!("{url}: the file is not UTF-8 text"))
     };
     let original = text(published::ORIGINAL_FILE).await?;
     let real = text(published::REAL_FILE).await?;

@@ -175,11 +175,11 @@ pub fn Split(
         .clone()
         .into_iter()
         .map(|(key, label, n)| {
-            let width = format!("width: {:.3}%", share(n));
+            let width = format!("{:.3}%", share(n));
             let text = format!("{label}: {} ({:.2}%): open these cases", count(n), share(n));
             let to = cases_with(outcome_of(key), &links);
             view! {
-                <Link to=to class=format!("segment {key}") style=width>
+                <Link to=to class=format!("segment {key}") width=width>
                     <span class="sr">{text}</span>
                 </Link>
             }

@@ -247,6 +247,8 @@ def main():
          why="ten million short lines (20 MB)")
     case("one_long_line.txt", "predictions", "error", [], b"7" * (10 * 1024 * 1024),
          why="one line of 10 MB, which must not be echoed")
+    case("five_million_words_one_line.txt", "predictions", "error", ["more than 2,048 fields"],
+         b"ILSVRC2012_val_00000001.JPEG " + b"1 " * 5_000_000 + b"\n", why="one line of five million words (10 MB)")
     escapes = "".join(f"ILSVRC2012_val_{i + 1:08d}.JPEG,{original[i]}\n" for i in range(20))
     escapes += "ILSVRC2012_val_00000021.JPEG,\x1b[31mred\x1b[0m\r\x07bell\n"
     case("control_characters.csv", "predictions", "error", ["\\u{1b}"], escapes.encode(),
@@ -285,6 +287,8 @@ def main():
     case("labels_deep_nesting.json", "labels", "error", [], b"[" * 100_000, why="nesting without end")
     case("labels_ten_million_lines.txt", "labels", "error", ["named twice"], b"ILSVRC2012_val_00000001.JPEG 1\n" * 700_000,
          why="700,000 lines naming one image")
+    case("labels_five_million_on_one_line.txt", "labels", "error", ["more than 1,000 labels"],
+         b"ILSVRC2012_val_00000001.JPEG " + b"1 " * 5_000_000 + b"\n", why="five million labels for one image")
     one_based = "".join(f"{1001 if i == 99 else c + 1}\n" for i, c in enumerate(original))
     case("labels_1based_1001.txt", "labels", "error", ["line 100", "1001"], one_based.encode(),
          why="a 1-based label file holding 1001 once")

@@ -50,14 +50,25 @@ pub fn evaluate(
     bytes: &[u8],
     options: &LoadOptions,
 ) -> Result<(Predictions, Report), ParseError> {
+    let predictions = read_predictions(dataset, bytes, options)?;
+    let report = Report::compute(dataset, &predictions);
+    Ok((predictions, report))
+}
+
+/// Reads a predictions file into validated predictions (format, order, convention settled):
+/// [`evaluate`] without the report, for callers that compute figures elsewhere (the page's
+/// worker).
+pub fn read_predictions(
+    dataset: &Dataset,
+    bytes: &[u8],
+    options: &LoadOptions,
+) -> Result<Predictions, ParseError> {
     let raw = formats::read(bytes, dataset)?;
     let predictions = detect::resolve(raw, dataset, options);
     if let Some(flag) = wrong_fortran_flag(dataset, bytes, options, predictions.as_ref().ok()) {
         return Err(flag);
     }
-    let predictions = predictions?;
-    let report = Report::compute(dataset, &predictions);
-    Ok((predictions, report))
+    predictions
 }
 
 /// A `.npy` whose rows read as noise (or not at all) but as a clear model once its

@@ -28,6 +28,9 @@ pub fn check_file_size(format: &'static str, len: u64) -> Result<(), ParseError>
     Ok(())
 }
 
+/// The most fields one row of a text file may have: a name and 1,001 scores, twice over.
+pub const MAX_FIELDS: usize = 2_048;
+
 /// The most values a JSON file may hold (numbers, strings, lists and objects together):
 /// 100 a validation image, ten times what a timm top-5 JSON needs. Each parsed value costs
 /// tens of bytes, so a 20 MB list of ten million numbers would otherwise cost gigabytes; full

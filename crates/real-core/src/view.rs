@@ -368,7 +368,7 @@ impl View {
             }
             "evidence" => {
                 if !(value.starts_with("https://") || value.starts_with("http://")) {
-                    return Err("an http(s) URL of a folder holding scores.npz and raters.npz");
+                    return Err("an https:// URL, or one on the page's own site, of a folder holding scores.npz and raters.npz");
                 }
                 self.evidence = Some(value.chars().take(500).collect())
             }
@@ -456,8 +456,9 @@ impl View {
                 }
             }
             "predictions" => {
+                // Which http URLs are the page's own site only the page knows; it checks again.
                 if !(value.starts_with("https://") || value.starts_with("http://")) {
-                    return Err("an http(s) URL");
+                    return Err("an https:// URL, or one on the page's own site");
                 }
                 self.predictions = Some(value.into())
             }

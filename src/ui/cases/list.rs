@@ -73,14 +73,14 @@ pub fn CaseList(
                 }
             }
         >
-            <div class="case-space" style=move || format!("height: {}px", cases.get().len() as f64 * ROW_HEIGHT)>
+            <div class="case-space" style:height=move || format!("{}px", cases.get().len() as f64 * ROW_HEIGHT)>
                 <For
                     each=visible
                     key=|(i, case, model)| (*i, case.image, case.row, *model)
                     children=move |(i, case, _)| {
                         let is_selected = Signal::derive(move || selected.get() == i);
                         view! {
-                            <div class="case-slot" style=format!("top: {}px; height: {}px", i as f64 * ROW_HEIGHT, ROW_HEIGHT)>
+                            <div class="case-slot" style:top=format!("{}px", i as f64 * ROW_HEIGHT) style:height=format!("{ROW_HEIGHT}px")>
                                 <CaseRow
                                     case=case
                                     selected=is_selected

@@ -31,15 +31,37 @@ pub fn records(
                     continue;
                 }
                 check_count(records.len(), i + 1, format)?;
+                let fields: Vec<String> = l
+                    .split_whitespace()
+                    .take(crate::limits::MAX_FIELDS + 1)
+                    .map(str::to_string)
+                    .collect();
+                check_fields(fields.len(), i + 1, format)?;
                 records.push(Record {
                     line: i + 1,
-                    fields: l.split_whitespace().map(str::to_string).collect(),
+                    fields,
                 });
             }
             Ok(records)
         }
         Delimiter::Char(d) => quoted(text, d, format),
     }
+}
+
+/// Stops a record at more fields than a row can need (a file name and 1,001 scores), before
+/// a line of millions of words is split whole.
+fn check_fields(fields: usize, line: usize, format: &'static str) -> Result<(), ParseError> {
+    if fields > crate::limits::MAX_FIELDS {
+        return Err(ParseError::at(
+            format,
+            format!("line {line}"),
+            format!(
+                "the line has more than {} fields; expected a file name and at most 1,001 scores",
+                crate::labels::thousands(crate::limits::MAX_FIELDS)
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Stops reading as soon as a file has more rows than any predictions or label file can
@@ -89,7 +111,10 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
                 in_quotes = true;
                 quote_line = line;
             }
-            c if c == delimiter => fields.push(std::mem::take(&mut field)),
+            c if c == delimiter => {
+                fields.push(std::mem::take(&mut field));
+                check_fields(fields.len(), record_line, format)?;
+            }
             '\r' => {}
             '\n' => {
                 fields.push(std::mem::take(&mut field));

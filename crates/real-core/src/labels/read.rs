@@ -322,8 +322,11 @@ fn push_unique(
 /// one label per image.
 fn lines(text: &str) -> Result<Option<(Sets, String, bool)>, ParseError> {
     let tokens = |line: &str| -> Vec<String> {
+        // One past the 1,000 labels a line may hold (and its name), so that a line of
+        // millions of words is refused below without being split whole.
         line.split(|c: char| c.is_whitespace() || c == ',')
             .filter(|t| !t.is_empty())
+            .take(1_002)
             .map(String::from)
             .collect()
     };
