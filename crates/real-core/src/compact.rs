@@ -752,8 +752,8 @@ pub(crate) fn crc32(bytes: &[u8]) -> u32 {
     static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
     let tables = TABLES.get_or_init(|| {
         let mut tables = [[0u32; 256]; 8];
-        for i in 0..256 {
-            tables[0][i] = (0..8).fold(i as u32, |c, _| {
+        for (i, slot) in tables[0].iter_mut().enumerate() {
+            *slot = (0..8).fold(i as u32, |c, _| {
                 if c & 1 != 0 {
                     0xEDB8_8320 ^ (c >> 1)
                 } else {
