@@ -225,6 +225,19 @@ def main():
     case("npz_not_deflate.npz", "predictions", "error", ["inflate"],
          zip_bytes([zip_entry("top1.npy", small, raw=os.urandom(4096), declared=len(small))]),
          why="a member that is not deflate data")
+    good = io.BytesIO()
+    np.savez(good, top1=top1)
+    corrupt = bytearray(good.getvalue())
+    data_at = corrupt.index(b"\x93NUMPY") + 128
+    for i in range(100):
+        corrupt[data_at + 8 * i] ^= 0x01
+    case("npz_bad_crc.npz", "predictions", "error", ["crc"], bytes(corrupt),
+         why="stored data changed under its CRC (numpy refuses it)")
+    many = io.BytesIO()
+    zeros = np.zeros((N, 1000))
+    np.savez_compressed(many, **{f"logits_{i}": zeros for i in range(12)})
+    case("npz_twelve_400mb_arrays.npz", "predictions", "ok", ["ignored 'logits_1'", "and 8 more"], many.getvalue(),
+         top1={"original": 0.1}, why="a 5 MB archive of twelve 400 MB arrays: only the one used may be inflated")
     named = io.BytesIO()
     np.savez(named, top1=top1[:10], filenames=np.array(["not_an_image.png"] * 10))
     case("npz_bad_file_names.npz", "predictions", "error", ["not_an_image.png"], named.getvalue(),
@@ -249,6 +262,9 @@ def main():
          why="one line of 10 MB, which must not be echoed")
     case("five_million_words_one_line.txt", "predictions", "error", ["more than 2,048 fields"],
          b"ILSVRC2012_val_00000001.JPEG " + b"1 " * 5_000_000 + b"\n", why="one line of five million words (10 MB)")
+    scores_text = (" ".join(["0.001"] * 1000) + "\n") * 6_000
+    case("text_score_matrix_6000_rows.txt", "predictions", "error", ["more than 5,000,000 values"], scores_text.encode(),
+         why="a text score matrix past the value cap (6 million fields)")
     escapes = "".join(f"ILSVRC2012_val_{i + 1:08d}.JPEG,{original[i]}\n" for i in range(20))
     escapes += "ILSVRC2012_val_00000021.JPEG,\x1b[31mred\x1b[0m\r\x07bell\n"
     case("control_characters.csv", "predictions", "error", ["\\u{1b}"], escapes.encode(),
@@ -262,6 +278,10 @@ def main():
     hf = [[{"label": "tench", "score": 0.9}, {"label": "goldfish"}] for _ in range(N)]
     case("hf_pipeline_missing_score.json", "predictions", "error", ["score"], json.dumps(hf).encode(),
          why="Hugging Face pipeline output with entries lacking a score")
+    keyed = "{" + ",".join(f'"{NAMES[i]}": [{original[i]}]' for i in range(N))
+    keyed += "," + ",".join(f'"{NAMES[i]}": [{(original[i] + 1) % 1000}]' for i in range(1000)) + "}"
+    case("json_duplicate_keys.json", "predictions", "ok", ["1000 rows repeat"], keyed.encode(), top1={"original": 100.0},
+         why="an object naming 1,000 images twice: the first row is kept, with a warning, not the last silently")
     case("json_deep_nesting.json", "predictions", "error", ["recursion limit"], b"[" * 200_000 + b"]" * 200_000,
          why="JSON nested 200,000 deep")
     case("json_ten_million_values.json", "predictions", "error", [], b"[" + b"1," * 10_000_000 + b"1]",

@@ -744,52 +744,9 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// CRC-32 (IEEE 802.3, as in zip and PNG), eight bytes at a time ("slicing-by-8"): a stored
-/// evidence record is 100 KB, and a byte at a time the checksum was most of the time spent
-/// reading one. The eight tables (8 KB) are built on first use rather than at compile time,
-/// so that they take no room in the page's wasm.
+/// CRC-32 of a whole buffer (see [`crate::crc32`]).
 pub(crate) fn crc32(bytes: &[u8]) -> u32 {
-    static TABLES: std::sync::OnceLock<[[u32; 256]; 8]> = std::sync::OnceLock::new();
-    let tables = TABLES.get_or_init(|| {
-        let mut tables = [[0u32; 256]; 8];
-        for (i, slot) in tables[0].iter_mut().enumerate() {
-            *slot = (0..8).fold(i as u32, |c, _| {
-                if c & 1 != 0 {
-                    0xEDB8_8320 ^ (c >> 1)
-                } else {
-                    c >> 1
-                }
-            });
-        }
-        // tables[k][i]: byte i followed by k zero bytes.
-        for k in 1..8 {
-            for i in 0..256 {
-                let prev = tables[k - 1][i];
-                tables[k][i] = (prev >> 8) ^ tables[0][(prev & 0xFF) as usize];
-            }
-        }
-        tables
-    });
-    // Every index is masked to 0..=255, the tables' size.
-    let t = |k: usize, v: u32| tables[k][(v & 0xFF) as usize];
-    let mut c = !0u32;
-    let mut chunks = bytes.chunks_exact(8);
-    for chunk in &mut chunks {
-        let lo = c ^ u32::from_le_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
-        let hi = u32::from_le_bytes([chunk[4], chunk[5], chunk[6], chunk[7]]);
-        c = t(7, lo)
-            ^ t(6, lo >> 8)
-            ^ t(5, lo >> 16)
-            ^ t(4, lo >> 24)
-            ^ t(3, hi)
-            ^ t(2, hi >> 8)
-            ^ t(1, hi >> 16)
-            ^ t(0, hi >> 24);
-    }
-    !chunks
-        .remainder()
-        .iter()
-        .fold(c, |c, b| t(0, c ^ u32::from(*b)) ^ (c >> 8))
+    crate::crc32::Crc32::new().update(bytes).finish()
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@
 pub mod cases;
 pub mod compact;
 pub mod compare;
+pub mod crc32;
 pub mod dataset;
 pub mod detect;
 pub mod error;

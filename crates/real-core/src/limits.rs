@@ -31,13 +31,25 @@ pub fn check_file_size(format: &'static str, len: u64) -> Result<(), ParseError>
 /// The most fields one row of a text file may have: a name and 1,001 scores, twice over.
 pub const MAX_FIELDS: usize = 2_048;
 
-/// The most values a JSON file may hold (numbers, strings, lists and objects together):
-/// 100 a validation image, ten times what a timm top-5 JSON needs. Each parsed value costs
-/// tens of bytes, so a 20 MB list of ten million numbers would otherwise cost gigabytes; full
-/// score matrices belong in .npy files.
-pub const MAX_JSON_VALUES: usize = 5_000_000;
+/// The most values a JSON or text file may hold (numbers, strings, lists and objects
+/// together; the fields of a text file): 100 a validation image, ten times what a timm top-5
+/// file needs. Each parsed value costs tens of bytes, so a 20 MB list of ten million numbers
+/// would otherwise cost gigabytes; full score matrices belong in .npy files.
+pub const MAX_VALUES: usize = 5_000_000;
 
-/// Refuses JSON text with more than [`MAX_JSON_VALUES`] values, counted in one pass over the
+/// The error for a file past [`MAX_VALUES`].
+pub(crate) fn too_many_values(format: &'static str, location: Option<String>) -> ParseError {
+    ParseError {
+        format,
+        location,
+        message: format!(
+            "the file holds more than {} values; expected at most a few per image (save full score matrices with np.save as .npy)",
+            crate::labels::thousands(MAX_VALUES)
+        ),
+    }
+}
+
+/// Refuses JSON text with more than [`MAX_VALUES`] values, counted in one pass over the
 /// bytes (separators and openings outside strings) before anything is parsed.
 pub fn check_json_values(format: &'static str, text: &str) -> Result<(), ParseError> {
     let mut values = 1usize;
@@ -58,14 +70,8 @@ pub fn check_json_values(format: &'static str, text: &str) -> Result<(), ParseEr
             b',' | b'[' | b'{' | b'\n' => values += 1,
             _ => continue,
         }
-        if values > MAX_JSON_VALUES {
-            return Err(ParseError::new(
-                format,
-                format!(
-                    "the file holds more than {} JSON values; expected at most a few per image (save full score matrices with np.save as .npy)",
-                    crate::labels::thousands(MAX_JSON_VALUES)
-                ),
-            ));
+        if values > MAX_VALUES {
+            return Err(too_many_values(format, None));
         }
     }
     Ok(())

@@ -134,15 +134,31 @@ pub struct ViewError {
     pub value: String,
     /// What was expected.
     pub expected: &'static str,
+    /// How many more parameters were not understood (counted on the last notice only, so
+    /// that a link of thousands of bad parameters gives a few lines).
+    pub omitted: usize,
 }
+
+/// The most notices one link gives.
+const MAX_NOTICES: usize = 3;
 
 impl fmt::Display for ViewError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "the link's '{}={}' was not understood: expected {}",
-            self.key, self.value, self.expected
-        )
+            crate::error::quote(&self.key),
+            crate::error::quote(&self.value),
+            self.expected
+        )?;
+        if self.omitted > 0 {
+            write!(
+                f,
+                " (and {} more parameters not understood)",
+                crate::labels::thousands(self.omitted)
+            )?;
+        }
+        Ok(())
     }
 }
 
@@ -303,6 +319,7 @@ impl View {
                     key,
                     value,
                     expected,
+                    omitted: 0,
                 });
             }
         }
@@ -317,7 +334,15 @@ impl View {
                 key: "page".into(),
                 value: "image".into(),
                 expected: "an image=N beside page=image",
+                omitted: 0,
             });
+        }
+        if errors.len() > MAX_NOTICES {
+            let omitted = errors.len() - MAX_NOTICES;
+            errors.truncate(MAX_NOTICES);
+            if let Some(last) = errors.last_mut() {
+                last.omitted = omitted;
+            }
         }
         (view, errors)
     }

@@ -360,7 +360,13 @@ fn zip(members: &[(&str, Vec<u8>, bool)]) -> Vec<u8> {
             h.extend_from_slice(&20u16.to_le_bytes());
             h.extend_from_slice(&0u16.to_le_bytes());
             h.extend_from_slice(&(if *deflate { 8u16 } else { 0 }).to_le_bytes());
-            h.extend_from_slice(&[0; 8]); // time, date, crc
+            h.extend_from_slice(&[0; 4]); // time, date
+            h.extend_from_slice(
+                &real_core::crc32::Crc32::new()
+                    .update(data)
+                    .finish()
+                    .to_le_bytes(),
+            );
             h.extend_from_slice(&(stored.len() as u32).to_le_bytes());
             h.extend_from_slice(&(data.len() as u32).to_le_bytes());
             h.extend_from_slice(&(name.len() as u16).to_le_bytes());

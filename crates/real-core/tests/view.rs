@@ -263,3 +263,21 @@ fn percent_escapes_take_exactly_two_hex_digits() {
     assert_eq!(decode("%zz%4g"), "%zz%4g");
     assert_eq!(decode("%e2%82%ac"), "€");
 }
+
+#[test]
+fn a_link_of_many_bad_parameters_gives_three_short_notices() {
+    let query: String = (0..5000).map(|i| format!("page=x{i}&")).collect();
+    let (view, errors) = real_core::View::parse_lenient(&query);
+    assert_eq!(view, real_core::View::default());
+    assert_eq!(errors.len(), 3);
+    assert_eq!(errors[2].omitted, 4997);
+    assert!(errors[2]
+        .to_string()
+        .ends_with("(and 4,997 more parameters not understood)"));
+    // A value of 100,000 characters is quoted short, with its control characters escaped.
+    let long = format!("page={}%1b", "%25".repeat(100_000));
+    let (_, errors) = real_core::View::parse_lenient(&long);
+    let text = errors[0].to_string();
+    assert!(text.chars().count() < 200, "{text}");
+    assert!(!text.chars().any(char::is_control), "{text}");
+}

@@ -80,7 +80,15 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     }
-    let Some(mut label_sets) = label_sets(&dataset, &args.labels) else {
+    // Keys the built-in sets added later take, so that no label file's stem takes them first
+    // (a file named real@0.90.npy would otherwise hide the rebuilt ReaL).
+    let reserved: Vec<String> = args
+        .thresholds
+        .iter()
+        .map(|t| t.key())
+        .chain([relabel::mturk::CROWD.to_string()])
+        .collect();
+    let Some(mut label_sets) = label_sets(&dataset, &args.labels, &reserved) else {
         return ExitCode::from(UNREADABLE);
     };
     let Some(mistakes) = relabelings(&dataset, &args.relabelings, &mut label_sets) else {
@@ -202,11 +210,16 @@ fn main() -> ExitCode {
 
 /// The built-in label sets, then one per label file, each under a unique key. Prints each
 /// file's warnings once; prints one line per file that cannot be read and returns `None`.
-fn label_sets(dataset: &Dataset, files: &[String]) -> Option<Vec<LabelSet>> {
+fn label_sets(dataset: &Dataset, files: &[String], reserved: &[String]) -> Option<Vec<LabelSet>> {
     let mut sets = vec![LabelSet::original(dataset), LabelSet::real(dataset)];
     let mut ok = true;
     for file in files {
-        let key = labels::unique_key(file, sets.iter().map(|s| s.key.as_str()));
+        let key = labels::unique_key(
+            file,
+            sets.iter()
+                .map(|s| s.key.as_str())
+                .chain(reserved.iter().map(String::as_str)),
+        );
         let read = input::open(file)
             .and_then(|bytes| labels::read(&bytes, dataset, &key, file).map_err(|e| e.to_string()));
         match read {

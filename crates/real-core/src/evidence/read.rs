@@ -449,7 +449,16 @@ fn read_scores(
                 return Err(ParseError::at(
                     FORMAT,
                     format!("array 'tensor', question {}", index + 1),
-                    format!("score {score}; expected a probability from 0 to 1"),
+                    // Shortest form that round-trips, in exponent form when very small or
+                    // large: -1e-300 printed in full would fill the line.
+                    format!(
+                        "score {}; expected a probability from 0 to 1",
+                        if score != 0.0 && !(1e-4..1e6).contains(&score.abs()) {
+                            format!("{score:e}")
+                        } else {
+                            format!("{score}")
+                        }
+                    ),
                 ));
             }
             scores.push(score);

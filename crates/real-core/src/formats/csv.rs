@@ -26,6 +26,7 @@ pub fn records(
     match delimiter {
         Delimiter::Whitespace => {
             let mut records = Vec::new();
+            let mut values = 0usize;
             for (i, l) in text.lines().enumerate() {
                 if l.trim().is_empty() {
                     continue;
@@ -37,6 +38,13 @@ pub fn records(
                     .map(str::to_string)
                     .collect();
                 check_fields(fields.len(), i + 1, format)?;
+                values += fields.len();
+                if values > crate::limits::MAX_VALUES {
+                    return Err(crate::limits::too_many_values(
+                        format,
+                        Some(format!("line {}", i + 1)),
+                    ));
+                }
                 records.push(Record {
                     line: i + 1,
                     fields,
@@ -88,6 +96,7 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
     let mut record_line = 1;
     let mut in_quotes = false;
     let mut quote_line = 0;
+    let mut values = 0usize;
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
         if in_quotes {
@@ -114,6 +123,13 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
             c if c == delimiter => {
                 fields.push(std::mem::take(&mut field));
                 check_fields(fields.len(), record_line, format)?;
+                values += 1;
+                if values > crate::limits::MAX_VALUES {
+                    return Err(crate::limits::too_many_values(
+                        format,
+                        Some(format!("line {record_line}")),
+                    ));
+                }
             }
             '\r' => {}
             '\n' => {

@@ -19,6 +19,13 @@ pub(crate) fn text(value: &Value) -> String {
 
 pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
     crate::limits::check_json_values(FORMAT, text)?;
+    // An object keyed by file name is read entry by entry, so that a name given twice is seen
+    // (and its first row kept, with a warning, as for text files), not silently overwritten.
+    if text.starts_with('{') {
+        if let Ok(crate::labels::KeyedEntries(entries)) = serde_json::from_str(text) {
+            return from_keyed(entries, dataset);
+        }
+    }
     let value = match serde_json::from_str::<Value>(text) {
         Ok(v) => v,
         Err(whole) => json_lines(text)?.ok_or_else(|| {
@@ -31,7 +38,7 @@ pub fn read(text: &str, dataset: &Dataset) -> Result<RawPredictions, ParseError>
     };
     match value {
         Value::Array(items) => from_list(items, dataset),
-        Value::Object(map) => from_keyed(map, dataset),
+        Value::Object(map) => from_keyed(map.into_iter().collect(), dataset),
         _ => Err(ParseError::new(
             FORMAT,
             "expected a list or an object of predictions",
@@ -114,8 +121,11 @@ fn from_list(items: Vec<Value>, dataset: &Dataset) -> Result<RawPredictions, Par
     assemble(FORMAT, rows, dataset)
 }
 
-fn from_keyed(map: Map<String, Value>, dataset: &Dataset) -> Result<RawPredictions, ParseError> {
-    let rows = map
+fn from_keyed(
+    entries: Vec<(String, Value)>,
+    dataset: &Dataset,
+) -> Result<RawPredictions, ParseError> {
+    let rows = entries
         .iter()
         .map(|(key, value)| {
             let location = format!("key '{key}'");

@@ -26,23 +26,31 @@ const PREFERRED: &[&str] = &[
     "arr_0",
 ];
 
+/// Bytes of a member read to learn its array's kind: a numpy header is at most a few KB.
+const HEADER_BYTES: usize = 64 * 1024;
+
 pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
-    let members = zip::members(bytes)?;
+    let entries = zip::entries(bytes)?;
+    // Only the headers first: an archive may hold many large arrays, and only the one used
+    // (and the file names) is inflated whole.
     let mut arrays = Vec::new();
     let mut names = None;
-    for member in &members {
-        let key = member.name.trim_end_matches(".npy");
-        let array = npy::parse(&member.data).map_err(|e| ParseError {
+    for entry in &entries {
+        let key = entry.name.trim_end_matches(".npy").to_string();
+        let in_array = |e: ParseError| ParseError {
             format: FORMAT,
             location: Some(format!(
-                "array '{key}'{}",
+                "array '{}'{}",
+                crate::error::quote(&key),
                 e.location.map(|l| format!(", {l}")).unwrap_or_default()
             )),
             message: e.message,
-        })?;
+        };
+        let head = zip::prefix(entry, HEADER_BYTES).map_err(in_array)?;
+        let (array, _) = npy::header(&head).map_err(in_array)?;
         match array.kind {
-            Kind::Unicode(_) => names = Some((key.to_string(), array)),
-            _ => arrays.push((key.to_string(), array)),
+            Kind::Unicode(_) => names = Some((key, entry)),
+            _ => arrays.push((key, entry)),
         }
     }
     let rank = |name: &str| {
@@ -56,22 +64,60 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
     let mut arrays = crate::order::by_key(&ranks)
         .into_iter()
         .filter_map(move |i| slots[i].take());
-    let (chosen, array) = arrays.next().ok_or_else(|| {
+    let (chosen, entry) = arrays.next().ok_or_else(|| {
         ParseError::new(
             FORMAT,
             "the archive holds no numeric array; expected predictions or logits",
         )
     })?;
-    let others: Vec<String> = arrays.map(|(name, _)| format!("'{name}'")).collect();
+    let data = zip::inflate(entry)?;
+    let array = npy::parse(&data).map_err(|e| ParseError {
+        format: FORMAT,
+        location: Some(format!(
+            "array '{}'{}",
+            crate::error::quote(&chosen),
+            e.location.map(|l| format!(", {l}")).unwrap_or_default()
+        )),
+        message: e.message,
+    })?;
+    let names_data = match &names {
+        Some((_, entry)) => Some(zip::inflate(entry)?),
+        None => None,
+    };
+    let names = match (&names, &names_data) {
+        (Some((key, _)), Some(data)) => Some((
+            key.clone(),
+            npy::parse(data).map_err(|e| ParseError {
+                format: FORMAT,
+                location: Some(format!("array '{}'", crate::error::quote(key))),
+                message: e.message,
+            })?,
+        )),
+        _ => None,
+    };
+    let others: Vec<String> = arrays
+        .map(|(name, _)| format!("'{}'", crate::error::quote(&name)))
+        .collect();
     let mut raw = array.into_predictions(FORMAT).map_err(|e| ParseError {
         location: Some(format!("array '{chosen}'")),
         ..e
     })?;
     if !others.is_empty() {
-        raw.warnings.push(format!(
-            "used array '{chosen}' of the archive; ignored {}",
-            others.join(", ")
-        ));
+        // Named a few at a time: an archive may hold thousands.
+        let more = others.len().saturating_sub(3);
+        let listed = others[..others.len().min(3)].join(", ");
+        raw.warnings.push(if more > 0 {
+            format!(
+                "used array '{}' of the archive; ignored {listed} and {} more",
+                crate::error::quote(&chosen),
+                crate::labels::thousands(more)
+            )
+        } else {
+            format!(
+                "used array '{}' of the archive; ignored {listed}",
+                crate::error::quote(&chosen)
+            )
+        });
     }
     if let Some((key, names)) = names {
         let strings = names.strings().unwrap_or_default();

@@ -4,12 +4,6 @@ use crate::error::ParseError;
 
 const FORMAT: &str = "NumPy .npz";
 
-/// One archive member, inflated.
-pub struct Member {
-    pub name: String,
-    pub data: Vec<u8>,
-}
-
 /// One archive member as stored: its name, method and the bytes that hold it.
 pub struct Entry<'a> {
     /// The member's name, e.g. `tensor.npy`.
@@ -18,6 +12,8 @@ pub struct Entry<'a> {
     pub method: u16,
     /// Size once inflated, as the directory declares it.
     pub size: u64,
+    /// CRC-32 of the inflated bytes, as the directory declares it.
+    pub crc: u32,
     /// Where the member's stored bytes start in the archive (for error messages).
     pub offset: usize,
     /// The member's stored (possibly compressed) bytes.
@@ -42,29 +38,43 @@ fn broken(at: usize, what: &str) -> ParseError {
     )
 }
 
-/// Reads every member listed in the central directory, inflated (each within its declared
-/// size, which [`entries`] has checked against [`MAX_MEMBER_BYTES`]).
-pub fn members(bytes: &[u8]) -> Result<Vec<Member>, ParseError> {
-    entries(bytes)?
-        .into_iter()
-        .map(|entry| {
-            // The declared size is at most MAX_MEMBER_BYTES, so reserving it is bounded; the
-            // stream stops the moment a member inflates past it.
-            let mut data = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
-            stream(
-                &entry,
-                &mut |piece| {
-                    data.extend_from_slice(piece);
-                    Ok(())
-                },
-                &mut |_| {},
-            )?;
-            Ok(Member {
-                name: entry.name,
-                data,
-            })
-        })
-        .collect()
+/// Inflates one member whole (within its declared size, checked against
+/// [`MAX_MEMBER_BYTES`] by [`entries`]) and checks its CRC.
+pub fn inflate(entry: &Entry<'_>) -> Result<Vec<u8>, ParseError> {
+    let mut data = Vec::with_capacity(usize::try_from(entry.size).unwrap_or(0));
+    stream(
+        entry,
+        &mut |piece| {
+            data.extend_from_slice(piece);
+            Ok(())
+        },
+        &mut |_| {},
+    )?;
+    Ok(data)
+}
+
+/// The first `max` inflated bytes of a member (fewer if it is shorter): enough to read an
+/// array's header without inflating arrays that will not be used.
+pub fn prefix(entry: &Entry<'_>, max: usize) -> Result<Vec<u8>, ParseError> {
+    const STOP: &str = "enough";
+    let mut head = Vec::new();
+    let result = stream(
+        entry,
+        &mut |piece| {
+            let take = max.saturating_sub(head.len()).min(piece.len());
+            head.extend_from_slice(&piece[..take]);
+            if head.len() >= max {
+                return Err(ParseError::new(STOP, ""));
+            }
+            Ok(())
+        },
+        &mut |_| {},
+    );
+    match result {
+        Err(e) if e.format == STOP => Ok(head),
+        Err(e) => Err(e),
+        Ok(()) => Ok(head),
+    }
 }
 
 /// The most one member may inflate to: a float64 score matrix of 50,000 × 1,001, the largest
@@ -91,15 +101,17 @@ pub fn stream(
             ),
         )
     };
+    let mut crc = crate::crc32::Crc32::new();
     if entry.method == 0 {
         if entry.raw.len() as u64 != entry.size {
             return Err(too_long());
         }
         for piece in entry.raw.chunks(PIECE) {
+            crc = crc.update(piece);
             sink(piece)?;
         }
         progress(1.0);
-        return Ok(());
+        return check_crc(entry, crc);
     }
     let mut state = InflateState::new_boxed(DataFormat::Raw);
     let mut out = vec![0u8; PIECE];
@@ -113,6 +125,7 @@ pub fn stream(
             return Err(too_long());
         }
         if step.bytes_written > 0 {
+            crc = crc.update(&out[..step.bytes_written]);
             sink(&out[..step.bytes_written])?;
         }
         if read - reported >= 1 << 18 {
@@ -140,6 +153,23 @@ pub fn stream(
         ));
     }
     progress(1.0);
+    check_crc(entry, crc)
+}
+
+/// A member whose bytes do not match its CRC is damaged: refused, as numpy refuses it, rather
+/// than read into a figure.
+fn check_crc(entry: &Entry<'_>, crc: crate::crc32::Crc32) -> Result<(), ParseError> {
+    let found = crc.finish();
+    if found != entry.crc {
+        return Err(broken(
+            entry.offset,
+            &format!(
+                "'{}' fails its CRC-32 check ({found:08x}, the archive says {:08x})",
+                crate::error::quote(&entry.name),
+                entry.crc
+            ),
+        ));
+    }
     Ok(())
 }
 
@@ -187,6 +217,7 @@ pub fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, ParseError> {
         }
         let entry = |off: usize| broken(at + off, "a central directory entry is cut short");
         let method = u16_at(bytes, at + 10).ok_or_else(|| entry(10))?;
+        let crc = u32_at(bytes, at + 16).ok_or_else(|| entry(16))?;
         let mut compressed = u64::from(u32_at(bytes, at + 20).ok_or_else(|| entry(20))?);
         let mut size = u64::from(u32_at(bytes, at + 24).ok_or_else(|| entry(24))?);
         let name_len = usize::from(u16_at(bytes, at + 28).ok_or_else(|| entry(28))?);
@@ -252,6 +283,7 @@ pub fn entries(bytes: &[u8]) -> Result<Vec<Entry<'_>>, ParseError> {
             method,
             size,
             offset: start,
+            crc,
             raw,
         });
     }
