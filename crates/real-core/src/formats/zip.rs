@@ -160,7 +160,9 @@ pub fn stream(
 /// than read into a figure.
 fn check_crc(entry: &Entry<'_>, crc: crate::crc32::Crc32) -> Result<(), ParseError> {
     let found = crc.finish();
-    if found != entry.crc {
+    // Under the fuzzer (cargo-fuzz sets --cfg fuzzing) a mutated member would stop here, and
+    // the arrays inside archives would go untested; the stable replay checks it as users get.
+    if found != entry.crc && !cfg!(fuzzing) {
         return Err(broken(
             entry.offset,
             &format!(
