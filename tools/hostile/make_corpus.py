@@ -165,6 +165,9 @@ def main():
          npy_bytes(np.full(N, 0.25, dtype=np.float32)), why="a float vector: neither labels nor a score matrix")
     case("npy_float_labels_ok.npy", "predictions", "ok", [], npy_bytes(top1.astype(np.float32)),
          top1={"original": 100.0}, why="labels stored as whole floats (control)")
+    case("npy_top5_transposed.npy", "predictions", "error", ["(5, 50000)", "transpose"],
+         npy_bytes(np.ascontiguousarray(np.stack([(original + d) % 1000 for d in range(5)], axis=1).T)),
+         why="top-5 saved the other way round: five rows of 50,000")
     one_off = top1.copy()
     one_off[31_337] = 1000
     case("npy_one_out_of_range.npy", "predictions", "error", ["row 31338", "1000"],

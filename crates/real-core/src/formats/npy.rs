@@ -345,6 +345,17 @@ impl Array<'_> {
                 "found an array of text; expected class indices or scores",
             ));
         }
+        if columns > 1001 && rows < columns {
+            // Class numbers, more per row than there are classes: an array of predictions per
+            // image saved the other way round (top5.T), not a row of 50,000 guesses.
+            return Err(ParseError::new(
+                format,
+                format!(
+                    "found integers of shape {}: more predictions per row than there are classes; if each column is an image, save the transpose (np.save(path, array.T))",
+                    self.shape_text()
+                ),
+            ));
+        }
         let k = columns.min(MAX_K);
         let mut values = Vec::with_capacity(rows * k);
         for row in 0..rows {
