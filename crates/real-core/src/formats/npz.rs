@@ -29,6 +29,19 @@ const PREFERRED: &[&str] = &[
 /// Bytes of a member read to learn its array's kind: a numpy header is at most a few KB.
 const HEADER_BYTES: usize = 64 * 1024;
 
+/// An error of one array, placed in the archive: "array 'logits', byte 10".
+fn in_array(key: &str, e: ParseError) -> ParseError {
+    ParseError {
+        format: FORMAT,
+        location: Some(format!(
+            "array '{}'{}",
+            crate::error::quote(key),
+            e.location.map(|l| format!(", {l}")).unwrap_or_default()
+        )),
+        message: e.message,
+    }
+}
+
 pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
     let entries = zip::entries(bytes)?;
     // Only the headers first: an archive may hold many large arrays, and only the one used
@@ -37,17 +50,8 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
     let mut names = None;
     for entry in &entries {
         let key = entry.name.trim_end_matches(".npy").to_string();
-        let in_array = |e: ParseError| ParseError {
-            format: FORMAT,
-            location: Some(format!(
-                "array '{}'{}",
-                crate::error::quote(&key),
-                e.location.map(|l| format!(", {l}")).unwrap_or_default()
-            )),
-            message: e.message,
-        };
-        let head = zip::prefix(entry, HEADER_BYTES).map_err(in_array)?;
-        let (array, _) = npy::header(&head).map_err(in_array)?;
+        let head = zip::prefix(entry, HEADER_BYTES).map_err(|e| in_array(&key, e))?;
+        let (array, _) = npy::header(&head).map_err(|e| in_array(&key, e))?;
         match array.kind {
             Kind::Unicode(_) => names = Some((key, entry)),
             _ => arrays.push((key, entry)),
@@ -71,28 +75,15 @@ pub fn read(bytes: &[u8]) -> Result<RawPredictions, ParseError> {
         )
     })?;
     let data = zip::inflate(entry)?;
-    let array = npy::parse(&data).map_err(|e| ParseError {
-        format: FORMAT,
-        location: Some(format!(
-            "array '{}'{}",
-            crate::error::quote(&chosen),
-            e.location.map(|l| format!(", {l}")).unwrap_or_default()
-        )),
-        message: e.message,
-    })?;
+    let array = npy::parse(&data).map_err(|e| in_array(&chosen, e))?;
     let names_data = match &names {
         Some((_, entry)) => Some(zip::inflate(entry)?),
         None => None,
     };
     let names = match (&names, &names_data) {
-        (Some((key, _)), Some(data)) => Some((
-            key.clone(),
-            npy::parse(data).map_err(|e| ParseError {
-                format: FORMAT,
-                location: Some(format!("array '{}'", crate::error::quote(key))),
-                message: e.message,
-            })?,
-        )),
+        (Some((key, _)), Some(data)) => {
+            Some((key.clone(), npy::parse(data).map_err(|e| in_array(key, e))?))
+        }
         _ => None,
     };
     let others: Vec<String> = arrays
