@@ -39,12 +39,7 @@ pub fn records(
                     .collect();
                 check_fields(fields.len(), i + 1, format)?;
                 values += fields.len();
-                if values > crate::limits::MAX_VALUES {
-                    return Err(crate::limits::too_many_values(
-                        format,
-                        Some(format!("line {}", i + 1)),
-                    ));
-                }
+                check_values(values, i + 1, format)?;
                 records.push(Record {
                     line: i + 1,
                     fields,
@@ -67,6 +62,18 @@ fn check_fields(fields: usize, line: usize, format: &'static str) -> Result<(), 
                 "the line has more than {} fields; expected a file name and at most 1,001 scores",
                 crate::labels::thousands(crate::limits::MAX_FIELDS)
             ),
+        ));
+    }
+    Ok(())
+}
+
+/// Stops reading once a file holds more values than any predictions file needs, counted as
+/// fields arrive.
+fn check_values(values: usize, line: usize, format: &'static str) -> Result<(), ParseError> {
+    if values > crate::limits::MAX_VALUES {
+        return Err(crate::limits::too_many_values(
+            format,
+            Some(format!("line {line}")),
         ));
     }
     Ok(())
@@ -124,12 +131,7 @@ fn quoted(text: &str, delimiter: char, format: &'static str) -> Result<Vec<Recor
                 fields.push(std::mem::take(&mut field));
                 check_fields(fields.len(), record_line, format)?;
                 values += 1;
-                if values > crate::limits::MAX_VALUES {
-                    return Err(crate::limits::too_many_values(
-                        format,
-                        Some(format!("line {record_line}")),
-                    ));
-                }
+                check_values(values, record_line, format)?;
             }
             '\r' => {}
             '\n' => {

@@ -65,7 +65,10 @@ fn json_lines(text: &str) -> Result<Option<Value>, ParseError> {
             return Err(ParseError::at(
                 "JSON Lines",
                 format!("line {}", i + 1),
-                "the file goes on past 100,000 lines; the validation set has 50,000 images, so expected one line each",
+                format!(
+                    "the file goes on past {} lines; the validation set has 50,000 images, so expected one line each",
+                    crate::labels::thousands(crate::limits::MAX_ROWS)
+                ),
             ));
         }
         let value = serde_json::from_str::<Value>(line).map_err(|e| {
