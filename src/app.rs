@@ -70,6 +70,16 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
     // What earlier visits loaded comes back first.
     crate::keep::restore(explorer);
     crate::evidence::restore(explorer);
+    // The document title names the view, for tabs, bookmarks and screen readers.
+    Effect::new(move |_| {
+        let model = explorer
+            .evaluation
+            .with(|e| e.as_ref().map(|e| e.name.clone()));
+        let title = explorer
+            .view
+            .with(|v| real_core::title::title(v, model.as_deref()));
+        document().set_title(&title);
+    });
     // The hub's ReaL follows the view's threshold once there is evidence to rebuild it from.
     let has_evidence = Memo::new(move |_| explorer.hub.with(|h| h.evidence.is_some()));
     Effect::new(move |_| {
@@ -327,6 +337,15 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
     // A memo: the page is rebuilt when it changes, not at every change of the view (a
     // threshold step, a filter), which its components follow on their own.
     let page = Memo::new(move |_| explorer.view.with(|v| v.page));
+    // Another page starts at its top, as a new document would (the case list then brings
+    // back the row it was left at).
+    Effect::new(move |previous: Option<Page>| {
+        let now = page.get();
+        if previous.is_some_and(|p| p != now) {
+            window().scroll_to_with_x_and_y(0.0, 0.0);
+        }
+        now
+    });
     view! {
         <header class="masthead">
             <div class="brand">

@@ -55,6 +55,18 @@ pub struct Explorer {
     pub relabel_progress: RwSignal<Option<String>>,
     /// Why a relabeling could not be loaded.
     pub relabel_error: RwSignal<Option<String>>,
+    /// Where the case list was left: the selected case, so that coming back from an image
+    /// (Esc, Back or the tab) finds the same row at the same place on screen.
+    pub case_cursor: StoredValue<Option<CaseCursor>>,
+}
+
+/// The case last selected in the list and where its row sat in the window.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CaseCursor {
+    /// The selected case.
+    pub image: real_core::ImageId,
+    /// Pixels from the top of the window to the top of its row.
+    pub offset_px: f64,
 }
 
 /// A shared value compared by identity, so that a memo of it changes only when it is
@@ -234,6 +246,7 @@ impl Explorer {
             evidence_memory: RwSignal::new(0.0),
             relabel_progress: RwSignal::new(None),
             relabel_error: RwSignal::new(None),
+            case_cursor: StoredValue::new(None),
         }
     }
 

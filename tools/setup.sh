@@ -53,9 +53,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $bindgen_version" 
   cargo install wasm-bindgen-cli --version "$bindgen_version"
 fi
 
-# wasm-opt (npm binaryen) and, for tests, playwright-core; npm ci only when the lock changed.
+# wasm-opt (npm binaryen) and, for tests, playwright-core and axe-core; npm ci only when the lock changed.
 if [ ! -f node_modules/.package-lock.json ] || ! cmp -s package-lock.json node_modules/.setup-lock; then
-  say "installing Node tools (binaryen, playwright-core)"
+  say "installing Node tools (binaryen, playwright-core, @axe-core/playwright)"
   npm ci --no-audit --no-fund
   cp package-lock.json node_modules/.setup-lock
 fi

@@ -14,10 +14,20 @@ pub fn ClassChip(
     /// Extra CSS classes, e.g. "hit" or "original".
     #[prop(optional, into)]
     kind: String,
+    /// Marks a prediction that counts (is among the valid labels) with a tick and words, so
+    /// that it is not told by colour alone.
+    #[prop(optional)]
+    mark: bool,
 ) -> impl IntoView {
     let info = dataset.class(class);
     let title = format!("{} · class {} · {}", info.lemmas, class, info.wnid);
-    view! { <span class=format!("chip {kind}") title=title>{info.name.clone()}</span> }
+    view! {
+        <span class=format!("chip {kind}") title=title>
+            {mark.then(|| view! { <span class="tick" aria-hidden="true">"✓ "</span> })}
+            {info.name.clone()}
+            {mark.then(|| view! { <span class="sr">" (counts)"</span> })}
+        </span>
+    }
 }
 
 /// A label set as chips, joining near-duplicate pairs into one "a ≈ b" chip so that what is

@@ -375,7 +375,7 @@ fn MistakesFare() -> impl IntoView {
                 })
                 .collect_view();
             Some(view! {
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="How the model fares on published mistakes">
                 <table class="mistakes-fare">
                     <caption>"On the images another model's published mistakes are about"</caption>
                     <thead><tr>

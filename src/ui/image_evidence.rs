@@ -52,7 +52,7 @@ pub fn ImageEvidence(image: ImageId) -> impl IntoView {
                         .collect_view();
                     let why = contested_because(evidence, image, t, &data);
                     view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-label="The raters' candidates">
                         <table class="candidates" data-testid="candidates">
                             <caption>{format!("What the raters said: each candidate's Dawid–Skene score (kept at ≥ {t}) and the five answers")}</caption>
                             <thead><tr><th>"candidate"</th><th>"score"</th><th>"no/maybe/yes"</th><th>{format!("at {t}")}</th><th></th></tr></thead>

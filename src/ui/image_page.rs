@@ -41,7 +41,8 @@ pub fn ImagePage() -> impl IntoView {
         view
     };
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        // The help dialog, when open, has the keys.
+        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || help.get_untracked() {
             return;
         }
         let Some((_, _, prev, next)) = neighbours() else {
@@ -50,8 +51,7 @@ pub fn ImagePage() -> impl IntoView {
         match ev.key().as_str() {
             "j" | "ArrowDown" | "ArrowRight" => go(next),
             "k" | "ArrowUp" | "ArrowLeft" => go(prev),
-            "?" => help.update(|h| *h = !*h),
-            "Escape" if help.get_untracked() => help.set(false),
+            "?" => help.set(true),
             "Escape" => explorer.navigate(back()),
             _ => {}
         }
@@ -210,7 +210,7 @@ pub fn ImagePage() -> impl IntoView {
                         <div class="model-tops">{tables}</div>
                         <crate::ui::image_evidence::ImageEvidence image=image />
                         <p class="share-url">
-                            <input readonly value=absolute_url(&view) data-testid="share-url" on:focus=|ev| {
+                            <input readonly aria-label="Link to this case" value=absolute_url(&view) data-testid="share-url" on:focus=|ev| {
                                 event_target::<web_sys::HtmlInputElement>(&ev).select();
                             } />
                         </p>

@@ -139,7 +139,7 @@ pub fn LabelSetsPanel() -> impl IntoView {
         Some(view! {
             <section class="label-sets" data-testid="label-sets-panel">
                 <h2>{format!("{} under every label set", model.name)}</h2>
-                <div class="table-scroll">
+                <div class="table-scroll" tabindex="0" role="region" aria-label="The model under every label set">
                     <table class="label-set-table">
                         <thead>
                             <tr>

@@ -127,18 +127,18 @@ pub fn LeaderboardPage() -> impl IntoView {
         let order = real_core::order::by_key(&keys);
         let header = |label: String, col: Column, testid: &'static str| {
             let current = sort.get();
-            let arrow = if current.0 == col {
+            let (arrow, order) = if current.0 == col {
                 if current.1 {
-                    " ▼"
+                    (" ▼", "descending")
                 } else {
-                    " ▲"
+                    (" ▲", "ascending")
                 }
             } else {
-                ""
+                ("", "none")
             };
             let col_click = col.clone();
             view! {
-                <th>
+                <th aria-sort=order>
                     <button class="sort-header" data-testid=testid on:click=move |_| {
                         sort.update(|s| {
                             if s.0 == col_click {
@@ -147,7 +147,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                                 *s = (col_click.clone(), col_click != Column::Name);
                             }
                         })
-                    }>{label}{arrow}</button>
+                    }>{label}<span aria-hidden="true">{arrow}</span></button>
                 </th>
             }
         };
@@ -242,7 +242,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                 view! { <p class="empty">"Load models on the overview to rank them here."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-scroll">
+                    <div class="table-scroll" tabindex="0" role="region" aria-label="Leaderboard">
                         <table class="leaderboard" data-testid="leaderboard">
                             <thead>
                                 <tr>

@@ -18,6 +18,9 @@ pub fn Link(
     /// which the page's Content-Security-Policy refuses.
     #[prop(optional, into)]
     width: Option<String>,
+    /// Marks the link to the page on screen (`aria-current="page"`), as the current tab is.
+    #[prop(optional)]
+    current: bool,
     /// What it shows.
     children: Children,
 ) -> impl IntoView {
@@ -28,6 +31,7 @@ pub fn Link(
             href=target
             class=class
             style:width=width
+            aria-current=current.then_some("page")
             on:click=move |ev: MouseEvent| {
                 if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0 {
                     return;

@@ -32,11 +32,11 @@ pub fn NavBar() -> impl IntoView {
             }
             let active =
                 current.page == page || (page == Page::Cases && current.page == Page::Image);
-            view! { <Link to=to class=if active { "tab active" } else { "tab" }>{label}</Link> }
+            view! { <Link to=to class=if active { "tab active" } else { "tab" } current=active>{label}</Link> }
         }
     };
     view! {
-        <nav class="tabs" data-testid="nav">
+        <nav class="tabs" aria-label="Pages" data-testid="nav">
             {tab(Page::Overview, "Overview")}
             {tab(Page::Cases, "Cases")}
             {tab(Page::Multi, "Multi-object")}

@@ -131,6 +131,7 @@ pub fn PairsPage() -> impl IntoView {
                 "The model's split shows its top-1 on the pair's images: first class (blue), second (purple), other (grey)."
             </p>
             {overall}
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Duplicate class pairs">
             <table class="pair-table">
                 <thead>
                     <tr>
@@ -144,6 +145,7 @@ pub fn PairsPage() -> impl IntoView {
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            </div>
         </section>
     }
 }

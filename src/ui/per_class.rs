@@ -46,19 +46,28 @@ pub fn PerClassTable(
     let first_label = format!("{} top-1", names.0);
     let second_label = format!("{} top-1", names.1);
     let gain_label = format!("{} − {} (pts)", names.0, names.1);
+    // Sortable headers are buttons, and the column sorted says so (`aria-sort`).
     let header = move |key: SortKey, label: String| {
+        let order = move || match sort.get() {
+            (k, true) if k == key => "descending",
+            (k, false) if k == key => "ascending",
+            _ => "none",
+        };
         view! {
-            <th
-                class="sortable"
-                class:active=move || sort.get().0 == key
-                on:click=move |_| sort.update(|(k, desc)| if *k == key { *desc = !*desc } else { *k = key; *desc = key != SortKey::Class; })
-            >
-                {label}
-                {move || match sort.get() {
-                    (k, true) if k == key => " ▼",
-                    (k, false) if k == key => " ▲",
-                    _ => "",
-                }}
+            <th class="sortable" class:active=move || sort.get().0 == key aria-sort=order>
+                <button
+                    class="sort-header"
+                    on:click=move |_| sort.update(|(k, desc)| if *k == key { *desc = !*desc } else { *k = key; *desc = key != SortKey::Class; })
+                >
+                    {label}
+                    <span aria-hidden="true">
+                        {move || match order() {
+                            "descending" => " ▼",
+                            "ascending" => " ▲",
+                            _ => "",
+                        }}
+                    </span>
+                </button>
             </th>
         }
     };
@@ -136,6 +145,7 @@ pub fn PerClassTable(
     view! {
         <div class="per-class">
             <h3>"Per class (images grouped by original label)"</h3>
+            <div class="table-scroll" tabindex="0" role="region" aria-label="Per-class accuracy">
             <table data-testid="per-class">
                 <thead>
                     <tr>
@@ -148,6 +158,7 @@ pub fn PerClassTable(
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
+            </div>
             <button class="more" on:click=move |_| expanded.update(|e| *e = !*e)>
                 {move || if expanded.get() { "show 25 classes" } else { "show all 1,000 classes" }}
             </button>

@@ -64,6 +64,7 @@ pub fn ResultsPanel(
                         <Figure label=format!("{name} top-5") accuracy=rs.top(5).copied() note=scored_note testid="real-top5" primary=false />
                         <Figure label="Original top-5".into() accuracy=os.top(5).copied() note=images_note testid="original-top5" primary=false />
                     </div>
+                    <Qualifiers images=r.images of=data.image_count() detection=p.detection.clone() />
                     <p class="excluded">
                         <strong data-testid="excluded-count">{count(rs.excluded)}</strong>
                         {format!(" of these images have no valid {name} label and are left out of {name} scores.")}
@@ -212,7 +213,7 @@ pub fn Split(
     view! {
         <div class="split">
             <h3>{heading}</h3>
-            <div class="bar" role="img" aria-label="four-way split">{bar}</div>
+            <div class="bar" role="group" aria-label="four-way split">{bar}</div>
             <ul class="legend">{legend}</ul>
         </div>
     }
@@ -287,6 +288,41 @@ fn Reading(evaluation: Evaluation, on_reread: Callback<(u32, LoadOptions)>) -> i
             </div>
         </div>
     }
+}
+
+/// What changes how the headline reads, said beside it rather than below the fold: a file
+/// that covers part of the images, a reading of the file that was a guess.
+#[component]
+fn Qualifiers(
+    /// Images the file covers.
+    images: usize,
+    /// Images in the validation set.
+    of: usize,
+    /// How the reading was chosen, when the file did not say.
+    detection: Option<real_core::detect::Detection>,
+) -> impl IntoView {
+    let partial = (images < of).then(|| {
+        format!(
+            "This file covers {} of the {} images: every figure here is over those {} only, so it does not compare with figures over the whole set.",
+            count(images),
+            count(of),
+            count(images)
+        )
+    });
+    let unclear = detection.filter(|d| !d.clear).map(|d| {
+        format!(
+            "How this file is read is a guess ({}): check “How the file was read” below before trusting the figures.",
+            d.summary()
+        )
+    });
+    let lines: Vec<String> = partial.into_iter().chain(unclear).collect();
+    (!lines.is_empty()).then(|| {
+        view! {
+            <div class="qualifier" role="note" data-testid="headline-qualifier">
+                {lines.into_iter().map(|l| view! { <p>{l}</p> }).collect_view()}
+            </div>
+        }
+    })
 }
 
 /// Things the user should know about the file.

@@ -33,6 +33,7 @@ pub mod predictions;
 pub mod published;
 pub mod relabel;
 pub mod scores;
+pub mod title;
 pub mod view;
 
 pub use dataset::{Dataset, DatasetFacts};

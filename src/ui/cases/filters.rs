@@ -31,10 +31,21 @@ pub fn FilterBar() -> impl IntoView {
             .with(|e| e.as_ref().is_some_and(|e| e.predictions.scores.is_some()))
     };
     let has_evidence = move || explorer.hub.with(|h| h.evidence.is_some());
+    // Why the confidence orders are off, in the words the options and the note show.
+    let no_scores_why = move || {
+        if has_scores() {
+            ""
+        } else if has_model() {
+            " (this file has classes only, no scores)"
+        } else {
+            " (load a model with scores)"
+        }
+    };
     let has_crowd = move || explorer.hub.with(|h| h.mturk.is_some());
     let has_mistakes = move || explorer.hub.with(|h| !h.mistakes.is_empty());
-    let outcome_options = std::iter::once(("", "any outcome"))
-        .chain(Outcome::ALL.into_iter().map(|o| (o.as_str(), o.label())))
+    let outcome_options = Outcome::ALL
+        .into_iter()
+        .map(|o| (o.as_str(), o.label()))
         .collect::<Vec<_>>();
     let label_options = [
         ("", "any number of labels"),
@@ -80,32 +91,72 @@ pub fn FilterBar() -> impl IntoView {
             view! { <button class="pill" on:click=move |_| update(&|v: &mut View| v.filter.pair = None)>{text}</button> }
         })
     };
+    // A class box whose text is no single class: which box, what was typed, the candidates.
+    let unresolved = RwSignal::new(None::<(String, String, Vec<ClassIndex>)>);
+    let choose = move |role: &str, class: ClassIndex| {
+        unresolved.set(None);
+        let role = role.to_string();
+        update(&|v: &mut View| match role.as_str() {
+            "original" => v.filter.original = Some(class),
+            "real" => v.filter.real = Some(class),
+            _ => v.filter.predicted = Some(class),
+        })
+    };
     let on_class = move |ev: Event| {
         let input = event_target::<HtmlInputElement>(&ev);
-        let text = input.value();
+        let text = input.value().trim().to_string();
         let data = explorer.data();
-        let found = text.parse::<i64>().ok().and_then(ClassIndex::new).or(
-            match data.class_by_name(&text) {
-                real_core::dataset::NameMatch::One(c) => Some(c),
-                _ => None,
-            },
-        );
         let role = input.get_attribute("data-role").unwrap_or_default();
+        let by_index = text.parse::<i64>().ok().and_then(ClassIndex::new);
+        let found = match by_index {
+            Some(c) => real_core::dataset::NameMatch::One(c),
+            None => data.class_by_name(&text),
+        };
         match found {
-            Some(c) => {
+            real_core::dataset::NameMatch::One(c) => {
                 input.set_value("");
-                update(&|v: &mut View| match role.as_str() {
-                    "original" => v.filter.original = Some(c),
-                    "real" => v.filter.real = Some(c),
-                    _ => v.filter.predicted = Some(c),
-                })
+                choose(&role, c);
             }
-            None if !text.is_empty() => explorer.notices.update(|n| {
-                n.push(format!(
-                    "'{text}' is no single class: type a class name (e.g. 'tench') or index 0–999."
-                ))
-            }),
-            None => {}
+            real_core::dataset::NameMatch::Several(candidates) => {
+                unresolved.set(Some((role, text, candidates)))
+            }
+            real_core::dataset::NameMatch::None if !text.is_empty() => {
+                unresolved.set(Some((role, text, Vec::new())))
+            }
+            real_core::dataset::NameMatch::None => unresolved.set(None),
+        }
+    };
+    // Under the box that could not be resolved: why, and the classes it could mean.
+    let class_message = move |role: &'static str| {
+        move || {
+            let (which, text, candidates) = unresolved.get()?;
+            if which != role {
+                return None;
+            }
+            let data = explorer.data();
+            let why = if candidates.is_empty() {
+                format!("No class is called '{text}': type a class name (e.g. 'tench') or an index 0–999.")
+            } else {
+                format!("'{text}' fits {} classes; choose one:", candidates.len())
+            };
+            let choices = candidates
+                .into_iter()
+                .map(|c| {
+                    let info = data.class(c);
+                    let label = format!("{} (class {c})", info.lemmas);
+                    view! {
+                        <button class="pill" data-testid="class-candidate" on:click=move |_| choose(role, c)>
+                            {label}
+                        </button>
+                    }
+                })
+                .collect_view();
+            Some(view! {
+                <span class="class-message" role="alert" data-testid="class-message">
+                    <span>{why}</span>
+                    {choices}
+                </span>
+            })
         }
     };
     let names = explorer
@@ -141,7 +192,7 @@ pub fn FilterBar() -> impl IntoView {
         Some(view! {
             <span class="pill" data-testid="versus-pill">
                 {text}
-                <button title="clear" on:click=move |_| update(&|v: &mut View| v.filter.versus = None)>"×"</button>
+                <button title="clear" aria-label="Clear the comparison filter" on:click=move |_| update(&|v: &mut View| v.filter.versus = None)>"×"</button>
             </span>
         })
     };
@@ -183,14 +234,18 @@ pub fn FilterBar() -> impl IntoView {
             {model_choice}
             <select
                 data-testid="filter-outcome"
+                aria-label=move || if has_model() { "Outcome" } else { "Outcome: load a model first" }
                 disabled=move || !has_model()
-                title=move || if has_model() { "" } else { "load predictions to filter by outcome" }
                 on:change=move |ev| {
                     let value = select_value(&ev);
                     let outcome = value.parse::<Outcome>().ok();
                     update(&|v: &mut View| v.filter.outcome = outcome)
                 }
             >
+                // Disabled, it says why in its own text.
+                <option value="" selected=move || filter().outcome.is_none()>
+                    {move || if has_model() { "any outcome" } else { "outcome: load a model" }}
+                </option>
                 {outcome_options
                     .into_iter()
                     .map(|(value, label)| {
@@ -201,6 +256,7 @@ pub fn FilterBar() -> impl IntoView {
             </select>
             <select
                 data-testid="filter-labels"
+                aria-label="Number of ReaL labels"
                 on:change=move |ev| {
                     let value = select_value(&ev);
                     update(&|v: &mut View| v.filter.labels = value.parse::<LabelCount>().ok())
@@ -226,12 +282,25 @@ pub fn FilterBar() -> impl IntoView {
                 />
                 " original label not in ReaL"
             </label>
-            <input class="class-input" list="class-names" placeholder="original class…" data-role="original" on:change=on_class />
-            <input class="class-input" list="class-names" placeholder="ReaL class…" data-role="real" on:change=on_class />
-            <input class="class-input" list="class-names" placeholder="predicted class…" data-role="predicted" disabled=move || !has_model() on:change=on_class />
+            <input class="class-input" list="class-names" placeholder="original class…" aria-label="Original class" data-role="original" data-testid="filter-original" on:change=on_class />
+            {class_message("original")}
+            <input class="class-input" list="class-names" placeholder="ReaL class…" aria-label="ReaL class" data-role="real" data-testid="filter-real" on:change=on_class />
+            {class_message("real")}
+            <input
+                class="class-input"
+                list="class-names"
+                placeholder=move || if has_model() { "predicted class…" } else { "predicted class (load a model)" }
+                aria-label=move || if has_model() { "Predicted class" } else { "Predicted class: load a model first" }
+                data-role="predicted"
+                data-testid="filter-predicted"
+                disabled=move || !has_model()
+                on:change=on_class
+            />
+            {class_message("predicted")}
             <datalist id="class-names">{names}</datalist>
             <select
                 data-testid="sort"
+                aria-label="Order"
                 on:change=move |ev| {
                     let value = select_value(&ev);
                     update(&|v: &mut View| v.sort = value.parse().unwrap_or_default())
@@ -239,15 +308,16 @@ pub fn FilterBar() -> impl IntoView {
             >
                 <option value="image" selected=move || explorer.view.get().sort == CaseSort::Image>"by image"</option>
                 <option value="confidence" disabled=move || !has_scores() selected=move || explorer.view.get().sort == CaseSort::ConfidenceHigh>
-                    "most confident first"
+                    {move || format!("most confident first{}", no_scores_why())}
                 </option>
                 <option value="-confidence" disabled=move || !has_scores() selected=move || explorer.view.get().sort == CaseSort::ConfidenceLow>
-                    "least confident first"
+                    {move || format!("least confident first{}", no_scores_why())}
                 </option>
                 <option value="contested" disabled=move || !has_evidence() selected=move || explorer.view.get().sort == CaseSort::Contested>
-                    "most contested first"
+                    {move || if has_evidence() { "most contested first" } else { "most contested first (needs the raters' file)" }}
                 </option>
             </select>
+            {move || (has_model() && !has_scores()).then(|| view! { <span class="why" data-testid="sort-why">{no_scores_why().trim_start_matches(" (").trim_end_matches(')').to_string()}</span> })}
             {move || has_evidence().then(|| view! {
                 <label class="check">
                     <input
@@ -279,6 +349,7 @@ pub fn FilterBar() -> impl IntoView {
             {move || has_mistakes().then(|| view! {
                 <select
                     data-testid="filter-mistake"
+                    aria-label="Mistake category"
                     on:change=move |ev| {
                         let value = select_value(&ev);
                         update(&|v: &mut View| v.filter.mistake = Category::parse(&value))
@@ -292,6 +363,7 @@ pub fn FilterBar() -> impl IntoView {
                 </select>
                 <select
                     data-testid="filter-severity"
+                    aria-label="Severity"
                     on:change=move |ev| {
                         let value = select_value(&ev);
                         update(&|v: &mut View| v.filter.severity = Severity::parse(&value))

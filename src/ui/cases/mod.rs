@@ -96,19 +96,47 @@ pub fn CasesPage(
     let cases = explorer.cases;
     let selected = RwSignal::new(0usize);
     let help = RwSignal::new(false);
-    // Come back to the image last opened.
-    if let Some(image) = explorer.view.get_untracked().image {
+    // Come back to the case last opened or selected, with its row where it was on screen; a
+    // link naming an image selects that one.
+    let cursor = explorer.case_cursor.get_value();
+    let linked = explorer.view.get_untracked().image;
+    let start = linked.or(cursor.map(|c| c.image));
+    let mut restore = None;
+    if let Some(image) = start {
         if let Some(i) = cases.get_untracked().iter().position(|c| c.image == image) {
             selected.set(i);
+            restore = Some(
+                cursor
+                    .filter(|c| c.image == image)
+                    .map_or(120.0, |c| c.offset_px),
+            );
         }
     }
+    // Another filter or sort selects its first case.
+    Effect::new(move |previous: Option<()>| {
+        cases.track();
+        if previous.is_some() {
+            selected.set(0);
+        }
+    });
+    // The link names the selected case, so that Back and a copied link come to it.
+    Effect::new(move |previous: Option<()>| {
+        let index = selected.get();
+        if previous.is_some() {
+            if let Some(image) = cases.with_untracked(|c| c.get(index).map(|c| c.image)) {
+                let mut view = explorer.view.get_untracked();
+                view.image = Some(image);
+                explorer.replace(view);
+            }
+        }
+    });
     let open = Callback::new(move |i: usize| {
         if let Some(case) = cases.get_untracked().get(i) {
             explorer.navigate(image_view(&explorer, case.image));
         }
     });
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
-        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+        if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || help.get_untracked() {
             return;
         }
         let len = cases.with_untracked(|c| c.len());
@@ -121,9 +149,9 @@ pub fn CasesPage(
                 ev.prevent_default();
                 selected.update(|s| *s = s.saturating_sub(1));
             }
-            "Enter" => open.run(selected.get_untracked()),
-            "?" => help.update(|h| *h = !*h),
-            "Escape" if help.get_untracked() => help.set(false),
+            // On a link or a button, Enter is theirs.
+            "Enter" if !on_control(&ev) => open.run(selected.get_untracked()),
+            "?" => help.set(true),
             "Escape" => {
                 let mut view = explorer.view.get_untracked();
                 view.page = Page::Overview;
@@ -137,35 +165,107 @@ pub fn CasesPage(
         explorer.view.with(|v| v.filter.needs_predictions())
             && explorer.evaluation.with(Option::is_none)
     };
+    let clear = move |_| {
+        let mut view = explorer.view.get_untracked();
+        view.filter = Default::default();
+        view.image = None;
+        if view.page == Page::Multi {
+            view.page = Page::Cases;
+        }
+        explorer.navigate(view);
+    };
+    let empty = move || {
+        (cases.with(|c| c.is_empty()) && !needs_model()).then(|| {
+            view! {
+                <div class="empty-result" role="status" data-testid="empty-result">
+                    <p>"No image matches these filters."</p>
+                    <button class="button" data-testid="clear-filters" on:click=clear>"Clear filters"</button>
+                </div>
+            }
+        })
+    };
     view! {
         <section class="cases">
             <div class="cases-head">
                 <h2>{title}</h2>
-                <p class="count">
+                <p class="count" aria-live="polite">
                     <strong data-testid="case-count">{move || count(cases.get().len())}</strong>
-                    " images · "
-                    <span class="hint">"j/k or ↑/↓ move · Enter opens · Esc goes back · ? help"</span>
+                    {move || if cases.with(|c| c.len()) == 1 { " image" } else { " images" }}
                 </p>
+                <button class="hint link-button" data-testid="key-help-open" on:click=move |_| help.set(true)>
+                    "Keys: j/k or ↑/↓ move · Enter opens · Esc goes back · ? help"
+                </button>
             </div>
             <p class="intro">{intro}</p>
             <FilterBar />
             {move || needs_model().then(|| view! { <p class="notice">"This filter asks about a model: load a predictions file on the overview first."</p> })}
-            <CaseList cases=cases selected=selected on_open=open />
+            {empty}
+            <CaseList cases=cases selected=selected on_open=open restore=restore />
             {move || help.get().then(|| view! { <KeyHelp on_close=Callback::new(move |_| help.set(false)) /> })}
         </section>
     }
 }
 
-/// The keyboard help overlay.
+/// Whether a key event comes from a link or a button, whose own Enter must not be taken.
+pub fn on_control(ev: &KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+    ev.target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "A" | "BUTTON"))
+}
+
+/// The keyboard help: a modal dialog that takes the focus, and gives it back on closing.
 #[component]
 pub fn KeyHelp(
-    /// Closes the overlay.
+    /// Closes the dialog.
     on_close: Callback<()>,
 ) -> impl IntoView {
+    use wasm_bindgen::JsCast;
+    let close_button = NodeRef::<leptos::html::Button>::new();
+    // Where the focus was, to return it.
+    let before = document()
+        .active_element()
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    Effect::new(move |_| {
+        if let Some(button) = close_button.get() {
+            let _ = button.focus();
+        }
+    });
+    let before = StoredValue::new_local(before);
+    on_cleanup(move || {
+        if let Some(el) = before.get_value() {
+            let _ = el.focus();
+        }
+    });
+    let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
+        match ev.key().as_str() {
+            "Escape" => {
+                ev.prevent_default();
+                ev.stop_immediate_propagation();
+                on_close.run(());
+            }
+            // The focus stays in the dialog: its one control.
+            "Tab" => {
+                ev.prevent_default();
+                if let Some(button) = close_button.get_untracked() {
+                    let _ = button.focus();
+                }
+            }
+            _ => {}
+        }
+    });
+    on_cleanup(move || keys.remove());
     view! {
-        <div class="overlay" data-testid="key-help" on:click=move |_| on_close.run(())>
-            <div class="help">
-                <h3>"Keyboard"</h3>
+        <div class="overlay" on:click=move |_| on_close.run(())>
+            <div
+                class="help"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="key-help-title"
+                data-testid="key-help"
+                on:click=|ev| ev.stop_propagation()
+            >
+                <h3 id="key-help-title">"Keyboard"</h3>
                 <dl>
                     <dt>"j / ↓"</dt><dd>"next case"</dd>
                     <dt>"k / ↑"</dt><dd>"previous case"</dd>
@@ -173,6 +273,9 @@ pub fn KeyHelp(
                     <dt>"Esc"</dt><dd>"back (image → cases → overview)"</dd>
                     <dt>"?"</dt><dd>"this help"</dd>
                 </dl>
+                <button class="button" node_ref=close_button data-testid="key-help-close" on:click=move |_| on_close.run(())>
+                    "Close"
+                </button>
             </div>
         </div>
     }

@@ -1,16 +1,34 @@
 //! One case in the list.
 
-use crate::state::{absolute_url, Explorer};
+use crate::state::{absolute_url, href, Explorer};
 use crate::ui::cases::image_view;
 use crate::ui::chips::{original_chip_kind, ClassChip, LabelChips};
 use crate::ui::thumb::Thumb;
+use leptos::ev::MouseEvent;
 use leptos::prelude::*;
 use real_core::cases::Case;
 use real_core::metrics::{outcome, Outcome};
+use real_core::predictions::Predictions;
 
 /// The CSS class and the text of an outcome's badge.
 pub fn outcome_label(o: Outcome) -> (&'static str, &'static str) {
     (o.as_str(), o.label())
+}
+
+/// The model's confidence in its first prediction, and its lead over the second, as the row
+/// shows them: probabilities as such, other scores (logits) named as scores.
+pub fn confidence_text(predictions: &Predictions, row: usize) -> Option<String> {
+    let scores = predictions.top_scores(row)?;
+    let first = *scores.first().filter(|s| s.is_finite())?;
+    let probabilities = scores
+        .iter()
+        .all(|s| !s.is_finite() || (0.0..=1.0).contains(s));
+    let name = if probabilities { "confidence" } else { "score" };
+    let mut text = format!("{name} {first:.2}");
+    if let Some(second) = scores.get(1).filter(|s| s.is_finite()) {
+        text.push_str(&format!(" · lead {:.2}", first - second));
+    }
+    Some(text)
 }
 
 /// A case row: thumbnail, labels, the model's top-k, the outcome.
@@ -18,6 +36,10 @@ pub fn outcome_label(o: Outcome) -> (&'static str, &'static str) {
 pub fn CaseRow(
     /// The case.
     case: Case,
+    /// Its place in the list, from 0.
+    index: usize,
+    /// How many cases the list holds.
+    total: Signal<usize>,
     /// Whether the keyboard selection is here.
     selected: Signal<bool>,
     /// Opens the case.
@@ -40,7 +62,7 @@ pub fn CaseRow(
         let pairs = explorer.ranked_pairs();
         view! { <LabelChips dataset=data.clone() labels=real.clone() pairs=pairs original=original /> }.into_any()
     };
-    let (top_chips, badge) = match &model {
+    let (top_chips, badge, confidence) = match &model {
         Some((p, row)) => {
             let chips = p
                 .top(*row)
@@ -50,7 +72,9 @@ pub fn CaseRow(
                 .map(|(rank, c)| match c {
                     Some(c) => {
                         let mut kind = String::new();
-                        if real.contains(c) {
+                        // Whether a prediction counts is said in text too, not by colour alone.
+                        let counts = real.contains(c);
+                        if counts {
                             kind.push_str("hit");
                         }
                         if *c == original {
@@ -59,7 +83,10 @@ pub fn CaseRow(
                         if rank == 0 {
                             kind.push_str(" first");
                         }
-                        view! { <ClassChip dataset=data.clone() class=*c kind=kind /> }.into_any()
+                        view! {
+                            <ClassChip dataset=data.clone() class=*c kind=kind mark=counts />
+                        }
+                        .into_any()
                     }
                     None => view! { <span class="chip none">"—"</span> }.into_any(),
                 })
@@ -69,30 +96,56 @@ pub fn CaseRow(
             (
                 chips,
                 Some(view! { <span class=format!("badge {key}")>{label}</span> }),
+                confidence_text(p, *row),
             )
         }
         None => (
             view! { <span class="none">"no prediction"</span> }.into_any(),
             None,
+            None,
         ),
+    };
+    // The link follows the view (a filter change keeps this row but changes where it leads).
+    let link = move || {
+        explorer.view.track();
+        href(&image_view(&explorer, image))
+    };
+    let open = move |ev: MouseEvent| {
+        if ev.ctrl_key() || ev.meta_key() || ev.shift_key() || ev.alt_key() || ev.button() != 0 {
+            // A new tab or window: the browser follows the link itself.
+            ev.stop_propagation();
+            return;
+        }
+        ev.prevent_default();
+        ev.stop_propagation();
+        on_open.run(());
     };
     view! {
         <div
             class="case-row"
+            role="listitem"
             class:selected=move || selected.get()
+            aria-current=move || selected.get().then_some("true")
+            aria-posinset=index + 1
+            aria-setsize=move || total.get()
             data-testid="case-row"
             data-image=image.0
+            data-index=index
+            // A click anywhere on the row opens it, as the link does.
             on:click=move |_| on_open.run(())
         >
             <Thumb image=image />
             <div class="case-body">
                 <div class="case-title">
-                    <strong>{format!("#{}", image.0)}</strong>
-                    <span class="file">{image.file_name()}</span>
+                    <a class="case-link" href=link on:click=open data-testid="case-link">
+                        <strong>{format!("#{}", image.0)}</strong>
+                        <span class="file">{image.file_name()}</span>
+                    </a>
                     {badge}
+                    {confidence.map(|text| view! { <span class="confidence" data-testid="case-confidence">{text}</span> })}
                     <button
                         class="row-link"
-                        title="copy a link to this case"
+                        aria-label=format!("copy link to image {}", image.0)
                         data-testid="case-copy-link"
                         on:click=move |ev| {
                             // Copy without opening the case.
