@@ -247,7 +247,9 @@ fn tar_archive(data: &[u8]) {
                 .unwrap_or_default()
                 .to_vec())
         },
-        |walker| drop((walker.walked(), walker.images(), walker.entries())),
+        |walker| {
+            let _ = (walker.walked(), walker.images(), walker.entries());
+        },
     );
     if let Err(e) = result {
         let _ = e.to_string();

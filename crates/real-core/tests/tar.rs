@@ -138,8 +138,8 @@ fn flat_archives_with_many_members_are_read_in_few_reads() {
     let index = index.expect("a flat archive");
     assert_eq!(index.members.len(), 2_000);
     assert_eq!(index.members[1], member(2, 1024 + 512, 300));
-    // 2,000 members of 1 KB: 64 KB at a time.
-    assert!(reads <= 40, "{reads} reads");
+    // 2,000 members of 1 KB (2 MB): the reads grow to 4 MB.
+    assert!(reads <= 8, "{reads} reads");
 }
 
 #[test]

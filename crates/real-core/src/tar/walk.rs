@@ -10,13 +10,18 @@ use std::collections::BTreeMap;
 pub const MAX_META: u64 = 1 << 20;
 
 /// After a member whose header and data span at most this many bytes, the next read fetches
-/// [`READ_AHEAD`] bytes: archives of small files hold many headers per read. After a larger
+/// more than the header: archives of small files hold many headers per read. After a larger
 /// member only the next header is read (ImageNet's images average 110 KB; reading ahead past
 /// them would read much of the file).
 const SMALL_MEMBER: u64 = 16 * 1024;
 
-/// Bytes read at once among small members.
+/// Bytes read at once after a small member; each further small member doubles it, up to
+/// [`MAX_AHEAD`]. A browser's read costs about a millisecond whatever its size up to a few
+/// hundred KB, so fewer, larger reads are what make a tar of small files fast.
 const READ_AHEAD: u64 = 64 * 1024;
+
+/// The largest read.
+const MAX_AHEAD: u64 = 4 * 1024 * 1024;
 
 /// A byte range the walk needs next.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -45,8 +50,8 @@ pub struct Walker {
     next_size: Option<u64>,
     members: BTreeMap<ImageId, (u64, u64)>,
     entries: u64,
-    /// Whether the last member was small (see [`SMALL_MEMBER`]).
-    small: bool,
+    /// Bytes to read at once for the next header (see [`SMALL_MEMBER`]).
+    ahead: u64,
     over: bool,
 }
 
@@ -63,7 +68,7 @@ impl Walker {
             next_size: None,
             members: BTreeMap::new(),
             entries: 0,
-            small: true,
+            ahead: READ_AHEAD,
             over: false,
         }
     }
@@ -173,8 +178,7 @@ impl Walker {
             return Err(cut("a header".into()));
         }
         let Some(block) = self.bytes(at, BLOCK) else {
-            let ahead = if self.small { READ_AHEAD } else { BLOCK };
-            return Ok(Some(self.read(at, BLOCK, ahead)));
+            return Ok(Some(self.read(at, BLOCK, self.ahead)));
         };
         let block: &[u8; BLOCK as usize] = block.try_into().map_err(|_| cut("a header".into()))?;
         let header = match header::parse(block, at) {
@@ -244,7 +248,11 @@ impl Walker {
                         self.members.insert(image, (data_at, size));
                     }
                 }
-                self.small = next - at <= SMALL_MEMBER;
+                self.ahead = if next - at <= SMALL_MEMBER {
+                    (self.ahead * 2).clamp(READ_AHEAD, MAX_AHEAD)
+                } else {
+                    BLOCK
+                };
             }
         }
         self.at = next;
