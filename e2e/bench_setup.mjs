@@ -5,12 +5,13 @@ import path from 'node:path';
 import { chromium } from 'playwright-core';
 
 export const dist = path.resolve(import.meta.dirname, '..', 'dist');
+const defaultDist = dist;
 /** The published rater files, served under /evidence/ (absent without ../shared). */
 export const evidence = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data', 'reassessed-imagenet');
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.svg': 'image/svg+xml', '.csv': 'text/csv', '.bin': 'application/octet-stream' };
 
-/** Serves dist/ on a free loopback port; returns the server and its base URL. */
-export async function serveDist() {
+/** Serves dist/ (or another build's folder) on a free loopback port; returns the server and its base URL. */
+export async function serveDist(dist = defaultDist) {
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, 'http://x');
     const file = url.pathname.startsWith('/evidence/') ? path.join(evidence, path.basename(url.pathname))

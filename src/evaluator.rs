@@ -128,8 +128,15 @@ pub fn warm_up() {
     }
 }
 
+/// Whether no worker can run in this browser (see the module's notes), so that work goes to
+/// the page's own thread; decided before any file is given to a worker.
+pub fn no_worker_here() -> bool {
+    warm_up();
+    UNAVAILABLE.with(Cell::get)
+}
+
 /// The worker's script URL: beside the glue (wherever the page is served from), naming it.
-fn boot_url() -> String {
+pub(crate) fn boot_url() -> String {
     let glue = IMPORT_META.with(ImportMeta::url);
     let folder = &glue[..glue.rfind('/').map_or(0, |i| i + 1)];
     let name = js_sys::encode_uri_component(&glue);

@@ -16,7 +16,7 @@ pub enum ImageSource {
     /// `ILSVRC2012_img_val.tar` read in place: each image is a slice of the file.
     Tar {
         tar: web_sys::File,
-        members: HashMap<ImageId, (f64, f64)>,
+        members: TarMembers,
     },
     /// A URL template with `{file}`, `{wnid}` and `{id}`.
     Template(String),
@@ -100,60 +100,36 @@ pub fn list(files: &web_sys::FileList) -> Vec<web_sys::File> {
     (0..files.length()).filter_map(|i| files.get(i)).collect()
 }
 
-/// Reads a tar's headers (not its contents) and records where each validation image lies.
-/// `progress` is told the fraction of the file walked so far.
-pub async fn index_tar(
+/// Where each validation image lies in a tar: (first byte, length).
+pub type TarMembers = HashMap<ImageId, (f64, f64)>;
+
+/// Indexes a tar on the page's own thread, where no worker can run (see `tar_index`): the same
+/// walk as the worker's, with asynchronous reads. `progress` is told the fraction walked and
+/// the images found, and the members walked come back with the index.
+pub async fn index_tar_here(
     tar: &web_sys::File,
-    progress: impl Fn(f64),
-) -> Result<HashMap<ImageId, (f64, f64)>, String> {
-    let total = tar.size();
-    let mut members = HashMap::new();
-    let mut offset = 0f64;
-    let mut long_name: Option<String> = None;
-    let mut step = 0usize;
-    while offset + 512.0 <= total {
-        let header = read_slice(tar, offset, 512.0).await?;
-        if header.iter().all(|b| *b == 0) {
-            break;
-        }
-        let name = long_name.take().unwrap_or_else(|| {
-            let prefix = field_text(&header[345..500]);
-            let name = field_text(&header[0..100]);
-            if prefix.is_empty() {
-                name
-            } else {
-                format!("{prefix}/{name}")
-            }
-        });
-        let size = parse_octal(&header[124..136])
-            .ok_or_else(|| format!("the tar header at byte {offset} has no valid size"))?;
-        let data_start = offset + 512.0;
-        match header[156] {
-            // GNU long name: the next member's name is this member's data.
-            b'L' => {
-                let bytes = read_slice(tar, data_start, size).await?;
-                long_name = Some(field_text(&bytes));
-            }
-            b'0' | 0 => {
-                if let Some(image) = ImageId::from_file_name(&name) {
-                    members.insert(image, (data_start, size));
-                }
-            }
-            _ => {}
-        }
-        offset = data_start + (size / 512.0).ceil() * 512.0;
-        step += 1;
-        if step.is_multiple_of(500) {
-            progress(offset / total);
+    progress: impl Fn(f64, usize),
+) -> Result<(TarMembers, u64), String> {
+    let mut walker = real_core::tar::Walker::new(tar.size() as u64);
+    let mut reads = 0usize;
+    while let Some(want) = walker.walk().map_err(|e| format!("{e}."))? {
+        let bytes = read_slice(tar, want.offset as f64, want.len as f64).await?;
+        walker.give(want.offset, bytes);
+        reads += 1;
+        if reads.is_multiple_of(500) {
+            progress(
+                walker.walked() as f64 / walker.total() as f64,
+                walker.images(),
+            );
         }
     }
-    if members.is_empty() {
-        return Err(
-            "no ILSVRC2012_val_…JPEG file was found in the tar; expected ILSVRC2012_img_val.tar"
-                .into(),
-        );
-    }
-    Ok(members)
+    let index = walker.finish().map_err(|e| format!("{e}."))?;
+    let members = index
+        .members
+        .iter()
+        .map(|m| (m.image, (m.offset as f64, m.size as f64)))
+        .collect();
+    Ok((members, index.entries))
 }
 
 async fn read_slice(file: &web_sys::File, start: f64, len: f64) -> Result<Vec<u8>, String> {
@@ -164,18 +140,4 @@ async fn read_slice(file: &web_sys::File, start: f64, len: f64) -> Result<Vec<u8
         .await
         .map_err(|_| "the tar could not be read".to_string())?;
     Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-fn field_text(bytes: &[u8]) -> String {
-    let end = bytes.iter().position(|b| *b == 0).unwrap_or(bytes.len());
-    String::from_utf8_lossy(&bytes[..end]).trim().to_string()
-}
-
-fn parse_octal(bytes: &[u8]) -> Option<f64> {
-    let text = field_text(bytes);
-    let text = text.trim();
-    if text.is_empty() {
-        return Some(0.0);
-    }
-    u64::from_str_radix(text, 8).ok().map(|v| v as f64)
 }

@@ -12,6 +12,7 @@ pub mod keep;
 pub mod load;
 pub mod persist;
 pub mod state;
+pub mod tar_index;
 pub mod text;
 pub mod ui;
 pub mod worker;

@@ -4,13 +4,15 @@
 //! Numbers travel as numbers, never as JSON text: structured cloning keeps NaN and the
 //! infinities (and typed arrays keep every bit of a score), where JSON would write `null`.
 
+use crate::images::TarMembers;
 use js_sys::{
     Array, Float32Array, Float64Array, Object, Reflect, Uint16Array, Uint32Array, Uint8Array,
 };
 use real_core::detect::Candidate;
 use real_core::evidence::EvidenceFile;
 use real_core::parts::{Header, Parts};
-use real_core::{Detection, LoadOptions, Predictions};
+use real_core::tar::TarIndex;
+use real_core::{Detection, ImageId, LoadOptions, Predictions};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// What a message is.
@@ -23,14 +25,15 @@ pub enum Kind {
     Unavailable,
     /// Page → worker: the ImageNet data file (`bytes`).
     Data,
-    /// Page → worker: a file to read (`id`, `file`, `order`, `convention`).
+    /// Page → worker: a file to read (`id`, `file`, `order`, `convention`; `evidence` for a
+    /// rater file, `tar` for a tar to index).
     Job,
-    /// Worker → page: work under way (`id`, `stage`, `fraction`).
+    /// Worker → page: work under way (`id`, `stage`, `fraction`; `images` found in a tar).
     Progress,
     /// Worker → page: validated predictions (`id`, the header's `format`, `order`,
     /// `convention`, `k`, `rows_in_file` and `warnings`, the detection's `readings`,
     /// `agreements`, `clear` and `overridden` when there is one, then `images`, `classes`,
-    /// `scores`, `elapsed_ms`).
+    /// `scores`, `elapsed_ms`; see [`evidence_done`] and [`tar_done`] for the others).
     Done,
     /// Worker → page: the file could not be read (`id`, `message`; `fatal` after a panic,
     /// when the worker is no longer to be trusted).
@@ -138,6 +141,95 @@ pub fn job(id: u32, file: &web_sys::Blob, options: LoadOptions, evidence: bool) 
         );
     }
     message
+}
+
+/// A tar to index: its headers are walked and each validation image's byte range comes back.
+pub fn tar_job(id: u32, file: &web_sys::Blob) -> Object {
+    let message = message(Kind::Job);
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "file", file);
+    set(&message, "tar", &JsValue::TRUE);
+    message
+}
+
+/// Whether a [`Kind::Job`] message is a tar to index.
+pub fn is_tar(message: &JsValue) -> bool {
+    get(message, "tar").is_truthy()
+}
+
+/// Progress of a tar's indexing: the fraction of the file walked and the images found.
+pub fn tar_progress(id: u32, fraction: f64, images: usize) -> Object {
+    let message = progress(id, "indexing", Some(fraction));
+    set(&message, "images", &JsValue::from(images as u32));
+    message
+}
+
+/// The images found so far of a [`tar_progress`] message.
+pub fn images_found(message: &JsValue) -> Option<f64> {
+    number(message, "images")
+}
+
+/// A tar's index as a [`Kind::Done`] message with `tar` set: three typed arrays (image
+/// numbers, data offsets, sizes) rather than an object per image, and their buffers to
+/// transfer.
+pub fn tar_done(id: u32, index: &TarIndex, elapsed_ms: f64) -> (Object, Array) {
+    let message = message(Kind::Done);
+    let transfer = Array::new();
+    set(&message, "id", &JsValue::from(id));
+    set(&message, "tar", &JsValue::TRUE);
+    set(&message, "elapsed_ms", &JsValue::from_f64(elapsed_ms));
+    set(
+        &message,
+        "entries",
+        &JsValue::from_f64(index.entries as f64),
+    );
+    let images: Vec<u32> = index.members.iter().map(|m| m.image.0).collect();
+    // Offsets travel as f64, exact below 2^53 bytes (8 PB).
+    let offsets: Vec<f64> = index.members.iter().map(|m| m.offset as f64).collect();
+    let sizes: Vec<f64> = index.members.iter().map(|m| m.size as f64).collect();
+    let images = Uint32Array::from(images.as_slice());
+    let offsets = Float64Array::from(offsets.as_slice());
+    let sizes = Float64Array::from(sizes.as_slice());
+    for (key, array) in [
+        ("images", images.as_ref()),
+        ("offsets", offsets.as_ref()),
+        ("sizes", sizes.as_ref()),
+    ] {
+        set(&message, key, array);
+    }
+    transfer.push(&images.buffer());
+    transfer.push(&offsets.buffer());
+    transfer.push(&sizes.buffer());
+    (message, transfer)
+}
+
+/// The byte range of each image in a [`tar_done`] message, checked, and the members walked.
+pub fn tar_parts(message: &JsValue) -> Result<(TarMembers, f64), String> {
+    let broken = |what: &str| format!("the worker's answer is damaged ({what})");
+    let images = get(message, "images")
+        .dyn_into::<Uint32Array>()
+        .map_err(|_| broken("images"))?
+        .to_vec();
+    let offsets = get(message, "offsets")
+        .dyn_into::<Float64Array>()
+        .map_err(|_| broken("offsets"))?
+        .to_vec();
+    let sizes = get(message, "sizes")
+        .dyn_into::<Float64Array>()
+        .map_err(|_| broken("sizes"))?
+        .to_vec();
+    if images.len() != offsets.len() || images.len() != sizes.len() {
+        return Err(broken("lengths"));
+    }
+    let members = images
+        .into_iter()
+        .zip(offsets.into_iter().zip(sizes))
+        .map(|(image, (offset, size))| {
+            let image = ImageId::new(u64::from(image)).ok_or_else(|| broken("image"))?;
+            Ok((image, (offset, size)))
+        })
+        .collect::<Result<_, String>>()?;
+    Ok((members, number(message, "entries").unwrap_or_default()))
 }
 
 /// Whether a [`Kind::Job`] message is a rater file.

@@ -45,11 +45,11 @@ bin=$out/build/$(rustc +nightly -vV | sed -n 's/^host: //p')/release
 
 # The largest input tried. Readers of big files are tested on big files elsewhere. Text
 # formats scale with their length and 16 KB holds hundreds of rows; binary ones get 64 KB for
-# headers, archives and a few rows of scores; a stored evidence record carries a fixed 100 KB
+# headers, archives (tar: a few dozen members) and a few rows of scores; a stored evidence record carries a fixed 100 KB
 # table, so that target gets 128 KB. A link is short: 4 KB.
 max_len() {
   case $1 in
-    npy | npz | evidence) echo 65536 ;;
+    npy | npz | evidence | tar) echo 65536 ;;
     compact_evidence) echo 131072 ;;
     view) echo 4096 ;;
     *) echo 16384 ;;
@@ -61,6 +61,7 @@ dict() {
   case $1 in
     npy | npz | evidence) echo "-dict=fuzz/dict/binary.dict" ;;
     view) echo "-dict=fuzz/dict/view.dict" ;;
+    tar) echo "-dict=fuzz/dict/tar.dict" ;;
     compact_*) ;;
     *) echo "-dict=fuzz/dict/text.dict" ;;
   esac

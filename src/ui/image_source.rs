@@ -1,8 +1,10 @@
 //! Choosing where images come from: a folder, the validation tar, or a URL template.
 
+use super::drop_zone::progress_bar;
 use crate::folders;
-use crate::images::{self, ImageSource};
+use crate::images::{self, ImageSource, TarMembers};
 use crate::state::Explorer;
+use crate::tar_index::{TarEvent, TarJob};
 use crate::text::count;
 use leptos::ev::{DragEvent, Event};
 use leptos::prelude::*;
@@ -53,29 +55,106 @@ pub fn ImageSourcePanel() -> impl IntoView {
             use_files(images::list(&files));
         }
     };
+    // A tar is indexed in a worker of its own, with progress; a newer tar or the cancel button
+    // ends the one under way, and `serial` tells a stale answer from the current one.
+    let indexing = RwSignal::new(None::<(String, f64, u32)>);
+    let tar_job = StoredValue::new_local(None::<TarJob>);
+    let serial = StoredValue::new(0u32);
     let use_tar = move |tar: web_sys::File| {
-        status.set(Some(format!("Indexing {}…", tar.name())));
-        spawn_local(async move {
-            let result = images::index_tar(&tar, |fraction| {
-                status.set(Some(format!(
-                    "Indexing {}… {:.0}%",
-                    tar.name(),
-                    100.0 * fraction
-                )))
-            })
-            .await;
-            match result {
-                Ok(members) => {
-                    status.set(Some(format!(
-                        "{} images indexed in {}; read in place.",
-                        count(members.len()),
-                        tar.name()
-                    )));
-                    explorer.images.set(ImageSource::Tar { tar, members });
+        serial.update_value(|s| *s += 1);
+        let mine = serial.get_value();
+        let current = move || serial.get_value() == mine;
+        tar_job.set_value(None);
+        let name = tar.name();
+        status.set(None);
+        indexing.set(Some((name.clone(), 0.0, 0)));
+        // What was shown before stays until the new index is complete.
+        let settle =
+            move |tar: web_sys::File, result: Result<(TarMembers, f64), String>, how: &str| {
+                if !current() {
+                    return;
                 }
-                Err(message) => status.set(Some(format!("{}: {message}", tar.name()))),
+                indexing.set(None);
+                let name = tar.name();
+                match result {
+                    Ok((members, entries)) => {
+                        status.set(Some(format!(
+                            "{} images indexed in {name} ({} members walked {how}); read in place.",
+                            count(members.len()),
+                            count(entries as usize),
+                        )));
+                        explorer.images.set(ImageSource::Tar { tar, members });
+                    }
+                    Err(message) => status.set(Some(format!(
+                        "{name} could not be indexed: {message} The images shown before are kept."
+                    ))),
+                }
+            };
+        let on_event = {
+            let tar = tar.clone();
+            let name = name.clone();
+            move |event| match event {
+                TarEvent::Progress(fraction, images) => {
+                    if current() {
+                        indexing.set(Some((name.clone(), fraction, images)));
+                    }
+                }
+                TarEvent::Done(members, entries, ms) => {
+                    let how = format!("in a worker in {:.1} s", ms / 1000.0);
+                    settle(tar.clone(), Ok((members, entries)), &how);
+                    if current() {
+                        tar_job.set_value(None);
+                    }
+                }
+                TarEvent::Failed(message) => {
+                    settle(tar.clone(), Err(message), "");
+                    if current() {
+                        tar_job.set_value(None);
+                    }
+                }
             }
-        });
+        };
+        match TarJob::start(tar.clone(), on_event) {
+            Some(job) => tar_job.set_value(Some(job)),
+            // No worker can run in this browser at all: the page's own thread, said so.
+            None => spawn_local(async move {
+                let result = images::index_tar_here(&tar, |fraction, images| {
+                    if current() {
+                        indexing.set(Some((name.clone(), fraction, images as u32)));
+                    }
+                })
+                .await
+                .map(|(members, entries)| (members, entries as f64));
+                let how = "on the page's thread, as no worker can run in this browser";
+                settle(tar, result, how);
+            }),
+        }
+    };
+    let cancel_tar = Callback::new(move |_| {
+        serial.update_value(|s| *s += 1);
+        tar_job.set_value(None);
+        if let Some((name, ..)) = indexing.get_untracked() {
+            status.set(Some(format!(
+                "Indexing {name} was cancelled; the images shown before are kept."
+            )));
+        }
+        indexing.set(None);
+    });
+    let tar_progress = move || {
+        indexing.get().map(|(name, fraction, images)| {
+            let text = format!(
+                "indexing {name}… {:.0}% · {} images found",
+                100.0 * fraction,
+                count(images as usize)
+            );
+            progress_bar(
+                "tar-progress",
+                text,
+                Some(fraction),
+                "cancel-tar",
+                cancel_tar,
+            )
+        })
     };
     // Folders picked as handles are remembered by the browser between visits.
     let remembered = RwSignal::new(None::<String>);
@@ -201,7 +280,8 @@ pub fn ImageSourcePanel() -> impl IntoView {
                     on:change=on_template
                 />
             </div>
-            {move || status.get().map(|s| view! { <p class="small status">{s}</p> })}
+            {tar_progress}
+            {move || status.get().map(|s| view! { <p class="small status" data-testid="image-source-note">{s}</p> })}
         </details>
     }
 }

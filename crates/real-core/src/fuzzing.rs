@@ -32,6 +32,7 @@ pub const TARGETS: &[&str] = &[
     "compact_label_set",
     "compact_evidence",
     "view",
+    "tar",
 ];
 
 /// The embedded data, decoded once per process rather than once per input.
@@ -67,6 +68,10 @@ pub fn run(target: &str, data: &[u8]) {
         "compact_label_set" => sealed(data, |b| drop(compact::decode_label_set(b))),
         "compact_evidence" => sealed(data, |b| drop(compact::decode_evidence(b))),
         "view" => link(data),
+        "tar" => {
+            tar_archive(data);
+            tar_archive(&sealed_blocks(data));
+        }
         other => panic!("no fuzz target named '{other}'; the targets are {TARGETS:?}"),
     }
 }
@@ -228,4 +233,37 @@ fn link(data: &[u8]) {
         let _ = e.to_string();
     }
     let _ = view.to_string().parse::<View>();
+}
+
+/// Walks a tar archive as the page's worker does, reading exactly the ranges asked for.
+fn tar_archive(data: &[u8]) {
+    let result = crate::tar::index(
+        data.len() as u64,
+        |offset, len| {
+            let start = usize::try_from(offset).map_err(|e| e.to_string())?;
+            let end = start.saturating_add(usize::try_from(len).map_err(|e| e.to_string())?);
+            Ok(data
+                .get(start..end.min(data.len()))
+                .unwrap_or_default()
+                .to_vec())
+        },
+        |walker| {
+            let _ = (walker.walked(), walker.images(), walker.entries());
+        },
+    );
+    if let Err(e) = result {
+        let _ = e.to_string();
+    }
+}
+
+/// `data` with the checksum of every 512-byte block made right, so that the fuzzer's
+/// mutations reach the fields behind it (the raw input covers the checksum itself).
+fn sealed_blocks(data: &[u8]) -> Vec<u8> {
+    let mut sealed = data.to_vec();
+    for block in sealed.chunks_exact_mut(512) {
+        block[148..156].copy_from_slice(b"        ");
+        let sum: u32 = block.iter().map(|b| u32::from(*b)).sum();
+        block[148..156].copy_from_slice(format!("{sum:06o}\0 ").as_bytes());
+    }
+    sealed
 }

@@ -33,6 +33,7 @@ pub mod predictions;
 pub mod published;
 pub mod relabel;
 pub mod scores;
+pub mod tar;
 pub mod title;
 pub mod view;
 

@@ -13,5 +13,6 @@ mod metrics;
 mod parts;
 mod published;
 mod relabel;
+mod tar;
 mod util;
 mod view;
