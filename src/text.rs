@@ -18,6 +18,15 @@ pub fn count(n: usize) -> String {
     out
 }
 
+/// A count of images, singular for one: `1 → "1 image"`, `46837 → "46,837 images"`.
+pub fn images(n: usize) -> String {
+    if n == 1 {
+        "1 image".into()
+    } else {
+        format!("{} images", count(n))
+    }
+}
+
 /// A byte size in the largest fitting unit, e.g. `"196.3 MB"`.
 pub fn size(bytes: usize) -> String {
     match bytes {

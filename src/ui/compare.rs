@@ -170,7 +170,7 @@ fn comparison_tables(
                     </p>
                     <p class="mcnemar" class:significant=significant>
                         "McNemar " <strong data-testid="mcnemar-p" data-labels=key.clone()>{p}</strong>
-                        {format!(" · over {} images", count(table.images()))}
+                        {format!(" · over {}", crate::text::images(table.images()))}
                     </p>
                 </div>
             }

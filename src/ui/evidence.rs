@@ -199,7 +199,7 @@ pub fn ThresholdPlot() -> impl IntoView {
                 .map(|m| {
                     let images = m.predictions.images.len();
                     let name = if images < real_core::ImageId::COUNT {
-                        format!("{} (partial: {} images)", m.name, count(images))
+                        format!("{} (partial: {})", m.name, crate::text::images(images))
                     } else {
                         m.name.clone()
                     };

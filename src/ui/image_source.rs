@@ -228,9 +228,9 @@ pub fn ImageSourcePanel() -> impl IntoView {
     let current = move || {
         explorer.images.with(|source| match source {
             ImageSource::None => "no images yet: cases show placeholders".to_string(),
-            ImageSource::Folder(files) => format!("folder: {} images", count(files.len())),
+            ImageSource::Folder(files) => format!("folder: {}", crate::text::images(files.len())),
             ImageSource::Tar { tar, members } => {
-                format!("{}: {} images", tar.name(), count(members.len()))
+                format!("{}: {}", tar.name(), crate::text::images(members.len()))
             }
             ImageSource::Template(t) => format!("template: {t}"),
         })

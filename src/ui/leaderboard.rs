@@ -203,7 +203,7 @@ pub fn LeaderboardPage() -> impl IntoView {
                 let partial_note = row.partial.then(|| {
                     view! {
                         <span class="partial" title="this file covers only some images: its figures are not comparable with full-set figures">
-                            {format!(" partial: {} images", count(row.images))}
+                            {format!(" partial: {}", crate::text::images(row.images))}
                         </span>
                     }
                 });
