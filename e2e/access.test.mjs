@@ -137,6 +137,41 @@ for (const [size, viewport] of Object.entries(SIZES)) {
   });
 }
 
+test('the list follows Tab, keeps its row through a resize, and a link or reload selects its image', async () => {
+  const { page, problems, close } = await openPage(`${ctx.base}?page=cases&image=300`);
+  await page.waitForFunction(() => document.querySelector('.case-row.selected')?.dataset.image === '300');
+  await page.waitForTimeout(200);
+  assert.ok((await selection(page)).inView, 'the linked image is selected and in view');
+  await page.reload();
+  await page.waitForFunction(() => document.querySelector('.case-row.selected')?.dataset.image === '300');
+  assert.match(page.url(), /image=300/);
+  // Tab moves the focus to a row: j goes on from there.
+  const links = page.locator('a.case-link');
+  const target = links.nth(3);
+  const image = await target.evaluate((a) => a.closest('.case-row').dataset.image);
+  await target.focus();
+  await page.waitForFunction((i) => document.querySelector('.case-row.selected')?.dataset.image === i, image);
+  const at = Number(await page.locator('.case-row.selected').getAttribute('aria-posinset'));
+  await page.keyboard.press('j');
+  assert.equal(Number(await page.locator('.case-row.selected').getAttribute('aria-posinset')), at + 1);
+  // Narrower, rows wrap taller: the selected row stays in the window, with the focus.
+  const before = await selection(page);
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.waitForTimeout(400);
+  const after = await selection(page);
+  assert.equal(after.image, before.image);
+  assert.ok(after.inView, `after a resize the selected row is off screen (top ${after.top})`);
+  // A pasted page of text in a class box neither floods the message nor widens the page.
+  const box = page.getByTestId('filter-real');
+  await box.fill('x'.repeat(8000));
+  await box.dispatchEvent('change');
+  assert.ok((await page.getByTestId('class-message').textContent()).length < 200);
+  const width = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+  assert.ok(width[0] <= width[1], `the page scrolls sideways: ${width[0]} in ${width[1]}`);
+  assert.deepEqual(problems, []);
+  await close();
+});
+
 test('an empty filter says so and clears; counts are plural only when they should be', async () => {
   const { page, problems, close } = await openPage(`${ctx.base}?page=cases&changed=1&labels=0`);
   await page.getByTestId('empty-result').waitFor();

@@ -358,6 +358,20 @@ fn Explore(dataset: Arc<Dataset>, decode_ms: f64) -> impl IntoView {
             <NavBar />
         </header>
         <main>
+            // A model arriving is said to a screen reader, with its two headline figures.
+            <p class="sr" role="status" data-testid="load-announce">
+                {move || explorer.evaluation.with(|e| e.as_ref().map(|e| {
+                    let figure = |a: Option<&real_core::metrics::Accuracy>| {
+                        a.and_then(|a| a.fraction).map(crate::text::percent).unwrap_or_else(|| "—".into())
+                    };
+                    format!(
+                        "{} on screen: ReaL top-1 {}, original top-1 {}.",
+                        e.name,
+                        figure(e.report.real(1)),
+                        figure(e.report.original(1))
+                    )
+                }))}
+            </p>
             <Notices />
             <MissingModels />
             {move || match page.get() {

@@ -126,7 +126,7 @@ pub fn progress_bar(
     on_cancel: Callback<()>,
 ) -> AnyView {
     view! {
-        <div class="progress" data-testid=testid>
+        <div class="progress" role="status" data-testid=testid>
             <span>{text}</span>
             <div class="track" class:indeterminate=fraction.is_none()>
                 <div class="done" style:width=format!("{:.1}%", 100.0 * fraction.unwrap_or(1.0))></div>

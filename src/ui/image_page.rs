@@ -27,10 +27,19 @@ pub fn ImagePage() -> impl IntoView {
         let next = at.and_then(|i| cases.get(i + 1)).map(|c| c.image);
         Some((at, cases.len(), prev, next))
     };
+    // Stepping through cases replaces the history entry: Back leaves the image page rather
+    // than walking back through every case seen.
     let go = move |image: Option<ImageId>| {
         if let Some(image) = image {
-            explorer.navigate(image_view(&explorer, image));
+            explorer.replace(image_view(&explorer, image));
         }
+    };
+    // Said to a screen reader when j/k change the case, which the focus does not follow.
+    let announce = move || {
+        let image = explorer.view.with(|v| v.image)?;
+        let data = explorer.data();
+        let original = data.class(data.original_label(image)).name.clone();
+        Some(format!("Image {}, original label {original}", image.0))
     };
     let back = move || {
         let mut view = explorer.view.get_untracked();
@@ -63,7 +72,7 @@ pub fn ImagePage() -> impl IntoView {
         let _ = clipboard.write_text(&url);
         copied.set(true);
     };
-    move || {
+    let body = move || {
         let view = explorer.view.get();
         let image = view.image?;
         let data = explorer.data();
@@ -142,9 +151,9 @@ pub fn ImagePage() -> impl IntoView {
                                 <td><ClassChip dataset=data.clone() class=*class /></td>
                                 <td class="num">{score.map(|s| format!("{:.4}", f64::from(s))).unwrap_or_else(|| "—".into())}</td>
                                 <td class=if in_real { "yes" } else { "no" }>
-                                    {if real.is_empty() { "—" } else if in_real { "✓ counts" } else { "✗" }}
+                                    {if real.is_empty() { view! { "—" }.into_any() } else if in_real { view! { "✓ counts" }.into_any() } else { view! { <span aria-hidden="true">"✗"</span><span class="sr">"does not count"</span> }.into_any() }}
                                 </td>
-                                <td class=if is_original { "yes" } else { "no" }>{if is_original { "✓ counts" } else { "✗" }}</td>
+                                <td class=if is_original { "yes" } else { "no" }>{if is_original { view! { "✓ counts" }.into_any() } else { view! { <span aria-hidden="true">"✗"</span><span class="sr">"does not count"</span> }.into_any() }}</td>
                             </tr>
                         }
                     })
@@ -197,7 +206,7 @@ pub fn ImagePage() -> impl IntoView {
                     {prev.map(|p| view! { <Link to=image_view(&explorer, p) class="step">"← previous"</Link> })}
                     {next.map(|n| view! { <Link to=image_view(&explorer, n) class="step">"next →"</Link> })}
                     <button class="copy" data-testid="copy-link" on:click=copy>
-                        {move || if copied.get() { "link copied" } else { "copy link" }}
+                        <span aria-live="polite">{move || if copied.get() { "link copied" } else { "copy link" }}</span>
                     </button>
                 </div>
                 <div class="image-main">
@@ -219,6 +228,10 @@ pub fn ImagePage() -> impl IntoView {
                 {move || help.get().then(|| view! { <KeyHelp on_close=Callback::new(move |_| help.set(false)) /> })}
             </section>
         })
+    };
+    view! {
+        <p class="sr" aria-live="polite" data-testid="image-announce">{announce}</p>
+        {body}
     }
 }
 

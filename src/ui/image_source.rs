@@ -275,6 +275,7 @@ pub fn ImageSourcePanel() -> impl IntoView {
                 </label>
                 <input
                     class="template"
+                    aria-label="URL template for the images"
                     placeholder="or a URL template: https://host/val/{wnid}/{file}"
                     data-testid="images-template"
                     on:change=on_template

@@ -23,11 +23,13 @@ pub fn Thumb(
                 let src = url.as_str().to_string();
                 // The object URL is revoked when this view goes away.
                 let _keep = StoredValue::new_local(url);
-                view! { <img class=class src=src loading="lazy" alt=image.file_name() data-testid="thumb" /> }.into_any()
+                // In a row the link beside it names the image: the thumbnail adds nothing to read.
+                let alt = if large { image.file_name() } else { String::new() };
+                view! { <img class=class src=src loading="lazy" alt=alt data-testid="thumb" /> }.into_any()
             }
             None => view! {
                 <div class=format!("{class} placeholder") title="No image source: add your validation folder, the tar, or a URL template">
-                    <span>{format!("#{}", image.0)}</span>
+                    <span aria-hidden="true">{format!("#{}", image.0)}</span>
                 </div>
             }
             .into_any(),

@@ -72,6 +72,7 @@ pub fn FilterBar() -> impl IntoView {
                     <button
                         class="pill"
                         title="remove this filter"
+                        aria-label=format!("remove the filter {role}: {name}")
                         on:click=move |_| update(&|v: &mut View| match role {
                             "original" => v.filter.original = None,
                             "real" => v.filter.real = None,
@@ -95,6 +96,15 @@ pub fn FilterBar() -> impl IntoView {
     let unresolved = RwSignal::new(None::<(String, String, Vec<ClassIndex>)>);
     let choose = move |role: &str, class: ClassIndex| {
         unresolved.set(None);
+        // The box is emptied: the class is now a pill beside it.
+        if let Some(input) = document()
+            .query_selector(&format!("input.class-input[data-role={role}]"))
+            .ok()
+            .flatten()
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(e).ok())
+        {
+            input.set_value("");
+        }
         let role = role.to_string();
         update(&|v: &mut View| match role.as_str() {
             "original" => v.filter.original = Some(class),
@@ -134,6 +144,8 @@ pub fn FilterBar() -> impl IntoView {
                 return None;
             }
             let data = explorer.data();
+            // Quoted short and escaped: a pasted page of text must not fill the page.
+            let text = real_core::error::quote(&text);
             let why = if candidates.is_empty() {
                 format!("No class is called '{text}': type a class name (e.g. 'tench') or an index 0–999.")
             } else {
@@ -143,9 +155,9 @@ pub fn FilterBar() -> impl IntoView {
                 .into_iter()
                 .map(|c| {
                     let info = data.class(c);
-                    let label = format!("{} (class {c})", info.lemmas);
+                    let label = format!("{} (class {c})", info.name);
                     view! {
-                        <button class="pill" data-testid="class-candidate" on:click=move |_| choose(role, c)>
+                        <button class="pill" data-testid="class-candidate" title=info.lemmas.clone() on:click=move |_| choose(role, c)>
                             {label}
                         </button>
                     }

@@ -134,7 +134,16 @@ pub fn CaseList(
         span.try_set((-top, height - top));
     };
     let on_scroll = window_event_listener(leptos::ev::scroll, move |_| measure_span());
+    // Another width wraps rows differently: the selected row keeps its place in the window.
     let on_resize = window_event_listener(leptos::ev::resize, move |_| {
+        let Some(Some(el)) = list.try_get_untracked() else {
+            return;
+        };
+        let index = selected.get_untracked();
+        if let Some(row) = row_element(&el, index) {
+            let top = row.get_bounding_client_rect().top();
+            pending.set_value(Some((index, Reveal::At(top.max(0.0)))));
+        }
         measure_span();
         layout.update(|n| *n += 1);
     });
@@ -218,10 +227,10 @@ pub fn CaseList(
             if changed {
                 layout.update(|n| *n += 1);
             }
+            // Drawn: bring it into place; not drawn (the heights changed under it): scroll to
+            // where it now is expected, which draws it on the next frame.
             if let Some((index, how)) = pending.get_value() {
-                if row_element(&el, index).is_some() {
-                    reveal(index, how);
-                }
+                reveal(index, how);
             }
         });
     });
@@ -328,6 +337,11 @@ pub fn CaseList(
                             on_open=Callback::new(move |_| {
                                 selected.set(i);
                                 on_open.run(i);
+                            })
+                            on_focus=Callback::new(move |_| {
+                                if selected.get_untracked() != i {
+                                    selected.set(i);
+                                }
                             })
                         />
                     }

@@ -112,11 +112,18 @@ pub fn CasesPage(
             );
         }
     }
-    // Another filter or sort selects its first case.
+    // The cases change (another filter or sort; a model loaded or restored after the page
+    // opened): the selected image stays selected if it is still listed, else the first case.
     Effect::new(move |previous: Option<()>| {
         cases.track();
         if previous.is_some() {
-            selected.set(0);
+            let image = explorer.view.with_untracked(|v| v.image);
+            let index = image
+                .and_then(|image| cases.with_untracked(|c| c.iter().position(|c| c.image == image)))
+                .unwrap_or(0);
+            if selected.get_untracked() != index {
+                selected.set(index);
+            }
         }
     });
     // The link names the selected case, so that Back and a copied link come to it.

@@ -44,6 +44,8 @@ pub fn CaseRow(
     selected: Signal<bool>,
     /// Opens the case.
     on_open: Callback<()>,
+    /// The row's link took the focus (Tab): the selection moves here.
+    on_focus: Callback<()>,
 ) -> impl IntoView {
     let explorer = expect_context::<Explorer>();
     let data = explorer.data();
@@ -135,9 +137,18 @@ pub fn CaseRow(
             on:click=move |_| on_open.run(())
         >
             <Thumb image=image />
-            <div class="case-body">
+            <div class="case-body" id=format!("case-{}", image.0)>
                 <div class="case-title">
-                    <a class="case-link" href=link on:click=open data-testid="case-link">
+                    // The row's facts are the link's description: a screen reader moving by j/k
+                    // hears the outcome, labels and predictions, not only a file name.
+                    <a
+                        class="case-link"
+                        href=link
+                        on:click=open
+                        on:focus=move |_| on_focus.run(())
+                        aria-describedby=format!("case-{}", image.0)
+                        data-testid="case-link"
+                    >
                         <strong>{format!("#{}", image.0)}</strong>
                         <span class="file">{image.file_name()}</span>
                     </a>
@@ -145,7 +156,7 @@ pub fn CaseRow(
                     {confidence.map(|text| view! { <span class="confidence" data-testid="case-confidence">{text}</span> })}
                     <button
                         class="row-link"
-                        aria-label=format!("copy link to image {}", image.0)
+                        aria-label=move || if copied.get() { format!("link copied for image {}", image.0) } else { format!("copy link to image {}", image.0) }
                         data-testid="case-copy-link"
                         on:click=move |ev| {
                             // Copy without opening the case.
