@@ -52,7 +52,20 @@ for (const name of ['tfslim.npz', 'logits_f32.npy']) {
     for (const label of await plots.evaluateAll((all) => all.map((s) => s.getAttribute('aria-label')))) {
       assert.match(label, /^Reliability diagram under .+: ECE \d+\.\d\d%/);
     }
-    assert.ok(await diagram.locator('rect.bar title').count() > 0);
+    assert.ok(await diagram.locator('rect.accuracy-bar title').count() > 0);
+    // Each bar rises from 0 to its bin's accuracy (as its title says) on the drawn scale.
+    const bars = await diagram.locator('svg[role=img]').evaluateAll((svgs) => svgs.flatMap((svg) => {
+      const area = svg.querySelector('rect.area').getBoundingClientRect();
+      return [...svg.querySelectorAll('rect.accuracy-bar')].map((bar) => {
+        const box = bar.getBoundingClientRect();
+        const accuracy = Number(/top-1 right ([\d.]+)%/.exec(bar.querySelector('title').textContent)[1]) / 100;
+        return { bottom: (area.bottom - box.bottom) / area.height, height: box.height / area.height, accuracy };
+      });
+    }));
+    assert.ok(bars.length > 0);
+    for (const b of bars) {
+      assert.ok(Math.abs(b.bottom) < 0.01 && Math.abs(b.height - b.accuracy) < 0.02, JSON.stringify(b));
+    }
     const rows = diagram.locator('[data-testid=reliability-table] tbody tr');
     assert.ok(await rows.count() > 0);
     // The table's image counts add up to each diagram's images.

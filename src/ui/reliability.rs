@@ -42,7 +42,7 @@ pub fn Reliability(
             let panels = format!(
                 "{}{}",
                 panel(&c.real, &real_name, "real", "images it scores"),
-                panel(&c.original, "Original labels", "original", "images")
+                panel(&c.original, "the original labels", "original", "images")
             );
             let table = table(&c, &real_name);
             view! {
@@ -132,8 +132,8 @@ fn panel(d: &Diagram, name: &str, key: &str, over: &str) -> String {
         );
         let _ = write!(
             out,
-            "<rect class=\"bar\" x=\"{left:.1}\" y=\"{top:.1}\" width=\"{width:.1}\" height=\"{height:.1}\"><title>{title}</title></rect>\
-             <line class=\"mean\" x1=\"{left:.1}\" x2=\"{right:.1}\" y1=\"{mean:.1}\" y2=\"{mean:.1}\"/>"
+            "<rect class=\"accuracy-bar\" x=\"{left:.1}\" y=\"{top:.1}\" width=\"{width:.1}\" height=\"{height:.1}\"><title>{title}</title></rect>\
+             <line class=\"mean-confidence\" x1=\"{left:.1}\" x2=\"{right:.1}\" y1=\"{mean:.1}\" y2=\"{mean:.1}\"/>"
         );
     }
     let _ = write!(

@@ -5,7 +5,9 @@ compares. Then writes two label files and three models, runs real-eval --json --
 --compare, and checks every label-set figure and every paired comparison against numpy and
 exact integer arithmetic (label_checks below). Then writes a cleanlab crowd-votes file and an
 imagenet-mistakes file in their published layouts and checks the crowd-corrected label set and
-the mistakes figures of two models against numpy (relabel_checks below). Ends with 'N passed, M failed'; exits 1 on any
+the mistakes figures of two models against numpy (relabel_checks below). The calibration of
+every file with scores (top-1 confidence bins and ECE under ReaL and the original labels) is
+checked against numpy in golden_calibration.py. Ends with 'N passed, M failed'; exits 1 on any
 failure.
 
   golden.py REAL_EVAL_BINARY [WORK_DIR]
