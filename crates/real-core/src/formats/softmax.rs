@@ -151,7 +151,8 @@ pub fn to_probabilities(scores: &mut [f32], k: usize, masses: &[RowMass]) -> Opt
             mass.sum.is_finite().then_some((best, mass))
         })
     };
-    let in_unit_interval = finite().all(|(best, mass)| mass.min >= 0.0 && best <= 1.0);
+    // A probability a rounding above 1 must not make a file of probabilities read as logits.
+    let in_unit_interval = finite().all(|(best, mass)| mass.min >= 0.0 && best <= 1.0 + 1e-4);
     if in_unit_interval {
         let sums_to_one = finite().all(|(_, mass)| (mass.sum - 1.0).abs() <= SUM_TOLERANCE);
         return (!sums_to_one).then(|| {
