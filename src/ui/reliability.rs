@@ -198,3 +198,45 @@ fn escape(text: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use real_core::calibration::{Bin, BINS};
+
+    fn diagram() -> Diagram {
+        let mut bins: Vec<Bin> = (0..BINS)
+            .map(|b| Bin {
+                low: b as f64 / BINS as f64,
+                high: (b + 1) as f64 / BINS as f64,
+                images: 0,
+                correct: 0,
+                confidence_sum: 0.0,
+            })
+            .collect();
+        bins[14] = Bin {
+            images: 4,
+            correct: 2,
+            confidence_sum: 3.8,
+            ..bins[14]
+        };
+        Diagram {
+            images: 4,
+            correct: 2,
+            without_confidence: 0,
+            bins,
+        }
+    }
+
+    #[test]
+    fn a_panel_escapes_its_name_and_sets_no_style_attribute() {
+        let markup = panel(&diagram(), "<b>\"x\"</b>", "real", "images");
+        assert!(markup.contains("Under &lt;b&gt;&quot;x&quot;&lt;/b&gt;"));
+        assert!(!markup.contains("<b>"));
+        assert!(!markup.contains("style="));
+        // One bar for the one non-empty bin, with its count in its title; ECE |0.5 − 0.95|.
+        assert_eq!(markup.matches("class=\"accuracy-bar\"").count(), 1);
+        assert!(markup.contains("4 images, top-1 right 50.00%, mean confidence 95.00%"));
+        assert!(markup.contains("data-testid=\"ece-real\">45.00%<"));
+    }
+}
