@@ -238,7 +238,8 @@ test('confidence is in the rows when the file has scores, and its absence is exp
   await visit(page, '?page=cases');
   const first = page.getByTestId('case-confidence').first();
   await first.waitFor();
-  assert.match(await first.textContent(), /^score -?\d+\.\d\d · lead \d+\.\d\d$/);
+  // A logits file's rows are kept as softmax probabilities: a confidence, not a raw score.
+  assert.match(await first.textContent(), /^confidence [01]\.\d\d · lead [01]\.\d\d$/);
   assert.equal(await page.getByTestId('sort-why').count(), 0);
   await close();
 

@@ -16,6 +16,7 @@ mod nav;
 mod pairs;
 mod per_class;
 mod published;
+mod reliability;
 pub mod results;
 mod thumb;
 mod workspace;

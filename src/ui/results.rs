@@ -1,11 +1,14 @@
-//! The figures for a loaded file: headline accuracies, the four-way split, the reading.
+//! The figures for a loaded file: headline accuracies (with original top-1 on ReaL's
+//! denominator), the model's calibration, the four-way split, the reading.
 
 use crate::load::Evaluation;
 use crate::state::Explorer;
 use crate::text::{count, percent, size};
 use crate::ui::link::Link;
+use crate::ui::reliability::Reliability;
 use leptos::ev::Event;
 use leptos::prelude::*;
+use real_core::calibration::Calibration;
 use real_core::cases::CaseFilter;
 use real_core::labels;
 use real_core::metrics::{Accuracy, FourWaySplit, Outcome};
@@ -41,6 +44,15 @@ pub fn ResultsPanel(
             };
             let (rs, os) = (&real.score, &original.score);
             let split = real_core::scores::split(&real.ranks, &original.ranks);
+            // The original labels judged on the images the ReaL set on screen scores, so that
+            // the two headline figures share a denominator.
+            let on_scored = split.original_top1();
+            let on_scored_label = format!(
+                "Original top-1 on the {} images {name} scores",
+                count(on_scored.total)
+            );
+            let calibration = Calibration::compute(&p, &real.ranks, &original.ranks)
+                .map_err(|why| why.to_string());
             let scored_note = format!("of {} scored images", count(rs.scored));
             let images_note = format!("of {} images", count(r.images));
             view! {
@@ -58,9 +70,10 @@ pub fn ResultsPanel(
                             )}
                         </span>
                     </h2>
-                    <div class="headline">
+                    <div class="headline same-denominator">
                         <Figure label=format!("{name} top-1") accuracy=rs.top(1).copied() note=scored_note.clone() testid="real-top1" primary=true />
                         <Figure label="Original top-1".into() accuracy=os.top(1).copied() note=images_note.clone() testid="original-top1" primary=true />
+                        <Figure label=on_scored_label accuracy=Some(on_scored) note=scored_note.clone() testid="original-top1-scored" primary=true />
                         <Figure label=format!("{name} top-5") accuracy=rs.top(5).copied() note=scored_note testid="real-top5" primary=false />
                         <Figure label="Original top-5".into() accuracy=os.top(5).copied() note=images_note testid="original-top5" primary=false />
                     </div>
@@ -69,6 +82,7 @@ pub fn ResultsPanel(
                         <strong data-testid="excluded-count">{count(rs.excluded)}</strong>
                         {format!(" of these images have no valid {name} label and are left out of {name} scores.")}
                     </p>
+                    <Reliability calibration=calibration real_name=name.clone() />
                     <Split split=split scored=rs.scored names=(name.clone(), "Original".into()) />
                     <Reading evaluation=e.clone() on_reread=on_reread />
                     <Warnings warnings=p.warnings.clone() />

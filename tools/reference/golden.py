@@ -5,7 +5,9 @@ compares. Then writes two label files and three models, runs real-eval --json --
 --compare, and checks every label-set figure and every paired comparison against numpy and
 exact integer arithmetic (label_checks below). Then writes a cleanlab crowd-votes file and an
 imagenet-mistakes file in their published layouts and checks the crowd-corrected label set and
-the mistakes figures of two models against numpy (relabel_checks below). Ends with 'N passed, M failed'; exits 1 on any
+the mistakes figures of two models against numpy (relabel_checks below). The calibration of
+every file with scores (top-1 confidence bins and ECE under ReaL and the original labels) is
+checked against numpy in golden_calibration.py. Ends with 'N passed, M failed'; exits 1 on any
 failure.
 
   golden.py REAL_EVAL_BINARY [WORK_DIR]
@@ -19,6 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from golden_calibration import calibration_checks, softmax_top1
 from golden_evidence import evidence_checks
 from reference import Truth, metrics, topk_from_scores
 
@@ -175,9 +178,9 @@ def main():
         check(f"{name} clear", obj["detection"]["clear"], obj["detection"]["summary"])
         for key in ["images", "scored", "excluded", "real_top1_correct", "original_top1_correct", "split"]:
             check(f"{name} {key}", obj[key] == want[key], f"{obj[key]} != {want[key]}")
-        for key in ["real_top1", "original_top1"]:
+        for key in ["real_top1", "original_top1", "original_top1_on_scored", "original_top1_on_scored_correct"]:
             check(f"{name} {key}", obj[key] == want[key], f"{obj[key]!r} != {want[key]!r}")
-        for key in ["real_top1_interval", "original_top1_interval"]:
+        for key in ["real_top1_interval", "original_top1_interval", "original_top1_on_scored_interval"]:
             g, w = obj[key], want[key]
             check(f"{name} {key}", abs(g["low"] - w[0]) < TOL and abs(g["high"] - w[1]) < TOL, f"{g} != {w}")
         if want["k"] >= 5:
@@ -189,6 +192,27 @@ def main():
         check(f"{name} per-class", [p["real"]["correct"] for p in per] == want["per_class_real_correct"]
               and [p["real"]["total"] for p in per] == want["per_class_real_total"]
               and [p["original"]["correct"] for p in per] == want["per_class_original_correct"])
+    # Calibration: the top-1 confidence of each file with scores, from numpy alone.
+    by_name = {os.path.basename(c[0]): c for c in cases}
+    got_by_name = {os.path.basename(k): v for k, v in got.items()}
+
+    def top1_of(name):
+        return by_name[name][4][:, 0]
+
+    calibration_cases = [
+        ("logits_f32.npy", all_rows, top1_of("logits_f32.npy"), softmax_top1(logits), None),
+        ("logits_f16_be_fortran_imagefolder.npy", t.imagefolder, top1_of("logits_f16_be_fortran_imagefolder.npy"),
+         softmax_top1(half.astype(np.float64)), None),
+        # Probabilities as written (float32), the background column included.
+        ("tfslim.npz", np.arange(10000), slim_top[:, 0], slim.max(axis=1).astype(np.float64), None),
+        # One probability a row, as the CSV writes it (5 decimals).
+        ("timm_labels.csv", all_rows, top1_of("timm_labels.csv"),
+         np.array([float(f"{p:.5f}") for p in probs5[:, 0]], dtype=np.float32).astype(np.float64), None),
+        # Five random numbers a row: they sum past 1, no distribution.
+        ("timm_top5.csv", None, None, None, "not probabilities"),
+        ("top5_i2_be_imagefolder.npy", None, None, None, "class indices only"),
+    ]
+    calibration_page = calibration_checks(t, got_by_name, calibration_cases, check)
     label_checks(t, binary, work, top5, check)
     model_a = os.path.join(work, "labels", "model_a.npy")
     evidence_checks(t, binary, work, model_a, np.arange(n), top5.astype(np.int64), label_figures, check)
@@ -199,6 +223,8 @@ def main():
         m = metrics(t, images, top)
         expected[os.path.basename(path)] = {k: v for k, v in m.items() if not k.startswith("per_class")}
         expected[os.path.basename(path)].update(order=order, class_convention=convention)
+        if os.path.basename(path) in calibration_page:
+            expected[os.path.basename(path)]["calibration"] = calibration_page[os.path.basename(path)]
     with open(os.path.join(work, "expected.json"), "w") as f:
         json.dump(expected, f, indent=1)
     print(f"golden: {passed} passed, {failed} failed")

@@ -164,6 +164,11 @@ def metrics(truth, images, top):
         out[f"original_top{kk}"] = oc / len(images)
     out["real_top1_interval"] = wilson(out["real_top1_correct"], out["scored"])
     out["original_top1_interval"] = wilson(out["original_top1_correct"], len(images))
+    # Original top-1 on ReaL's denominator: the images with a non-empty ReaL set.
+    on_scored = int((orig_hit[:, 0] & scored).sum())
+    out["original_top1_on_scored_correct"] = on_scored
+    out["original_top1_on_scored"] = on_scored / out["scored"] if out["scored"] else None
+    out["original_top1_on_scored_interval"] = wilson(on_scored, out["scored"])
     r1, o1 = real_hit[:, 0] & scored, orig_hit[:, 0]
     out["split"] = {
         "both": int((r1 & o1 & scored).sum()),

@@ -8,6 +8,7 @@
 //! two strong models).
 //! It has no web dependencies: the page and the `real-eval` command are thin callers.
 
+pub mod calibration;
 pub mod cases;
 pub mod compact;
 pub mod compare;

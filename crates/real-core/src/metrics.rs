@@ -48,6 +48,19 @@ pub struct FourWaySplit {
     pub neither: usize,
 }
 
+impl FourWaySplit {
+    /// Images both label sets score.
+    pub fn scored(&self) -> usize {
+        self.both + self.real_only + self.original_only + self.neither
+    }
+
+    /// Top-1 under the second label set (the original labels) over the images the first
+    /// (ReaL) scores: the original figure on ReaL's denominator, to compare on equal footing.
+    pub fn original_top1(&self) -> Accuracy {
+        Accuracy::new(self.both + self.original_only, self.scored())
+    }
+}
+
 /// Where one scored image's top-1 prediction lands in the four-way split.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -232,6 +245,12 @@ impl Report {
     /// ReaL top-k, if the file has k predictions per row.
     pub fn real(&self, k: usize) -> Option<&Accuracy> {
         self.real_top.get(k.checked_sub(1)?)
+    }
+
+    /// Original top-1 over the images ReaL scores (those with a non-empty ReaL set), beside
+    /// [`Report::real`]'s top-1 on the same denominator.
+    pub fn original_top1_on_scored(&self) -> Accuracy {
+        self.split.original_top1()
     }
 
     /// Original top-k, if the file has k predictions per row.

@@ -1,5 +1,6 @@
 //! Native integration tests of the evaluation core, one file per topic.
 
+mod calibration;
 mod compact;
 mod compare;
 mod data;

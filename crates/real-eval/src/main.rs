@@ -6,6 +6,7 @@ mod input;
 mod output;
 
 use args::Args;
+use real_core::calibration::{Calibration, NoConfidence};
 use real_core::labels::{self, LabelSet};
 use real_core::relabel::{self, Mistakes, Relabeling};
 use real_core::scores::{paired, Ranks, Score};
@@ -142,12 +143,23 @@ fn main() -> ExitCode {
             .map(|(source, m)| output::MistakesRow::new(source, m, &dataset, &predictions))
             .collect();
         if args.json {
+            let ranks_of = |key: &str| {
+                label_sets
+                    .iter()
+                    .position(|set| set.key == key)
+                    .and_then(|i| ranks.get(i))
+            };
+            let calibration = match (ranks_of(labels::REAL), ranks_of(labels::ORIGINAL)) {
+                (Some(real), Some(original)) => Calibration::compute(&predictions, real, original),
+                _ => Err(NoConfidence::NoScores),
+            };
             let line = output::json_line(
                 file,
                 &dataset,
                 &predictions,
                 &report,
                 &scores,
+                &calibration,
                 &fares,
                 args.per_class,
             );

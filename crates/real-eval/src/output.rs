@@ -1,5 +1,6 @@
 //! The table and JSON that real-eval prints.
 
+use real_core::calibration::{Calibration, NoConfidence, Reliability};
 use real_core::compare::{format_p, Comparison};
 use real_core::interval::Interval;
 use real_core::metrics::{Accuracy, FourWaySplit, Report};
@@ -19,15 +20,18 @@ fn correct(a: Option<&Accuracy>) -> Value {
 }
 
 /// One JSON line for one file; `scores` are its figures under every label set, in order.
+#[allow(clippy::too_many_arguments)]
 pub fn json_line(
     file: &str,
     dataset: &Dataset,
     p: &Predictions,
     r: &Report,
     scores: &[Score],
+    calibration: &Result<Calibration, NoConfidence>,
     mistakes: &[MistakesRow],
     per_class: bool,
 ) -> String {
+    let on_scored = r.original_top1_on_scored();
     let mut object = json!({
         "file": file,
         "format": p.format,
@@ -50,6 +54,9 @@ pub fn json_line(
         "original_top1": fraction(r.original(1)),
         "original_top1_correct": correct(r.original(1)),
         "original_top1_interval": r.original(1).and_then(|a| a.interval),
+        "original_top1_on_scored": fraction(Some(&on_scored)),
+        "original_top1_on_scored_correct": on_scored.correct,
+        "original_top1_on_scored_interval": on_scored.interval,
         "real_top5": fraction(r.real(5)),
         "real_top5_correct": correct(r.real(5)),
         "original_top5": fraction(r.original(5)),
@@ -57,6 +64,8 @@ pub fn json_line(
         "real_topk": r.real_top,
         "original_topk": r.original_top,
         "split": r.split,
+        "calibration": calibration.as_ref().ok().map(calibration_json),
+        "calibration_absent": calibration.as_ref().err().map(ToString::to_string),
         "warnings": p.warnings,
     });
     if per_class {
@@ -78,6 +87,34 @@ pub fn json_line(
         mistakes,
     })
     .unwrap_or_default()
+}
+
+/// The reliability diagrams under ReaL and the original labels, with their ECE.
+fn calibration_json(c: &Calibration) -> Value {
+    let diagram = |d: &Reliability| {
+        json!({
+            "images": d.images,
+            "correct": d.correct,
+            "accuracy": d.accuracy(),
+            "mean_confidence": d.mean_confidence(),
+            "ece": d.ece(),
+            "without_confidence": d.without_confidence,
+            "bins": d.bins.iter().map(|b| json!({
+                "low": b.low,
+                "high": b.high,
+                "images": b.images,
+                "correct": b.correct,
+                "accuracy": b.accuracy(),
+                "mean_confidence": b.mean_confidence(),
+            })).collect::<Vec<_>>(),
+        })
+    };
+    json!({
+        "ece_real": c.real.ece(),
+        "ece_original": c.original.ece(),
+        "real": diagram(&c.real),
+        "original": diagram(&c.original),
+    })
 }
 
 /// How one predictions file fares on one mistakes file's images.

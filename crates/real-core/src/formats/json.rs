@@ -2,6 +2,7 @@
 //! name, records with a file name field, Hugging Face pipeline output, and JSON Lines.
 
 use super::rows::{assemble, names_in, numbers_in, Cells, Row};
+use super::softmax::{to_probabilities, RowMass};
 use super::topk::TopK;
 use super::{Entries, NumberKind, RawPredictions, Rows, SCORE_K};
 use crate::dataset::Dataset;
@@ -213,7 +214,27 @@ fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
             top.offer(row, column as u32, v);
         }
     }
-    let (values, scores) = top.finish();
+    // A second walk, each row's best now known: what the whole row says of it (every
+    // value is a number by now).
+    let masses: Vec<RowMass> = items
+        .iter()
+        .enumerate()
+        .map(|(row, item)| {
+            let best = top.best(row) as f32;
+            let values = match item {
+                Value::Array(values) => values.as_slice(),
+                _ => &[],
+            };
+            RowMass::of(
+                values.iter().filter_map(Value::as_f64).map(|v| v as f32),
+                best,
+            )
+        })
+        .collect();
+    let (values, mut scores) = top.finish();
+    let warnings = to_probabilities(&mut scores, SCORE_K, &masses)
+        .into_iter()
+        .collect();
     Ok(Some(RawPredictions {
         format: FORMAT,
         rows: Rows::Unnamed(items.len()),
@@ -223,7 +244,7 @@ fn score_rows(items: &[Value]) -> Result<Option<RawPredictions>, ParseError> {
             values,
         },
         scores: Some(scores),
-        warnings: Vec::new(),
+        warnings,
     }))
 }
 

@@ -5,6 +5,7 @@ pub(crate) mod json;
 pub(crate) mod npy;
 mod npz;
 mod rows;
+pub(crate) mod softmax;
 mod text;
 mod topk;
 pub(crate) mod zip;

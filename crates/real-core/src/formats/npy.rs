@@ -1,6 +1,7 @@
 //! NumPy `.npy`: int top-1 (N,), int top-k (N,k), float scores (N,1000|1001); any width,
 //! either byte order, C or Fortran order.
 
+use super::softmax::StreamedMass;
 use super::topk::TopK;
 use super::{Entries, NumberKind, RawPredictions, Rows, MAX_K, MISSING, SCORE_K};
 use crate::error::ParseError;
@@ -326,7 +327,10 @@ impl Array<'_> {
                 ));
             }
             let k = SCORE_K;
-            let (values, scores) = self.top_k(rows, columns, k);
+            let (values, mut scores, masses) = self.top_k(rows, columns, k);
+            let warnings = super::softmax::to_probabilities(&mut scores, k, &masses)
+                .into_iter()
+                .collect();
             return Ok(RawPredictions {
                 format,
                 rows: Rows::Unnamed(rows),
@@ -336,7 +340,7 @@ impl Array<'_> {
                     values,
                 },
                 scores: Some(scores),
-                warnings: Vec::new(),
+                warnings,
             });
         }
         if let Kind::Unicode(_) = self.kind {
@@ -387,7 +391,7 @@ impl Array<'_> {
         })
     }
 
-    fn top_k(&self, rows: usize, columns: usize, k: usize) -> (Vec<i64>, Vec<f32>) {
+    fn top_k(&self, rows: usize, columns: usize, k: usize) -> super::topk::Best {
         let little_f32 = self.kind == Kind::Float && self.width == 4 && !self.big_endian;
         if little_f32 && !self.fortran {
             return super::topk::rows_f32_le(self.data, columns, k);
@@ -401,11 +405,13 @@ impl Array<'_> {
             (rows, columns)
         };
         let mut finite = vec![true; rows];
+        let mut masses = vec![StreamedMass::EMPTY; rows];
         for o in 0..outer {
             for i in 0..inner {
                 let (row, column) = if self.fortran { (i, o) } else { (o, i) };
                 let value = self.float_at(o * inner + i);
                 finite[row] &= value.is_finite();
+                masses[row].add(value as f32);
                 offer_if_better(&mut top, row, column as u32, value);
             }
         }
@@ -414,7 +420,11 @@ impl Array<'_> {
         for (row, _) in finite.iter().enumerate().filter(|(_, f)| !**f) {
             scores[row * k..(row + 1) * k].fill(f32::NAN);
         }
-        (columns, scores)
+        (
+            columns,
+            scores,
+            masses.into_iter().map(StreamedMass::finish).collect(),
+        )
     }
 }
 

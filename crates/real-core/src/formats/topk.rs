@@ -1,6 +1,8 @@
 //! Best-k selection from score rows. Ties go to the lower column, as numpy's stable sort does,
 //! and NaN ranks below every number.
 
+use super::softmax::RowMass;
+
 /// The best `k` columns of rows streamed in, kept per row.
 pub struct TopK {
     k: usize,
@@ -64,6 +66,14 @@ impl TopK {
         }
     }
 
+    /// The best value offered to `row` so far (−∞ before any).
+    pub fn best(&self, row: usize) -> f64 {
+        self.scores
+            .get(row * self.k)
+            .copied()
+            .unwrap_or(f64::NEG_INFINITY)
+    }
+
     /// Column numbers and scores, `rows × k`, best first.
     pub fn finish(self) -> (Vec<i64>, Vec<f32>) {
         let columns = self.columns.into_iter().map(i64::from).collect();
@@ -74,8 +84,9 @@ impl TopK {
 
 /// Best `k` (at most [`super::SCORE_K`]) columns of each row of little-endian float32 scores
 /// in C order: the shape of a PyTorch logits dump, and the hot path of a 200 MB file.
-/// Same ordering rules as [`TopK`]; results as [`TopK::finish`] gives them.
-pub fn rows_f32_le(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f32>) {
+/// Same ordering rules as [`TopK`]; results as [`TopK::finish`] gives them, and each row's
+/// mass for [`super::softmax::to_probabilities`].
+pub fn rows_f32_le(data: &[u8], columns: usize, k: usize) -> Best {
     let row_bytes = 4 * columns.max(1);
     let rows = data.len() / row_bytes;
     let threads = worker_count(rows);
@@ -84,7 +95,7 @@ pub fn rows_f32_le(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f32>
     }
     // Rows are independent: split them into contiguous runs, one per core.
     let per_thread = rows.div_ceil(threads);
-    let parts: Vec<(Vec<i64>, Vec<f32>)> = std::thread::scope(|scope| {
+    let parts: Vec<Best> = std::thread::scope(|scope| {
         let handles: Vec<_> = data
             .chunks(per_thread * row_bytes)
             .map(|part| scope.spawn(move || rows_f32_le_serial(part, columns, k)))
@@ -96,12 +107,17 @@ pub fn rows_f32_le(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f32>
     });
     let mut columns_out = Vec::with_capacity(rows * k);
     let mut scores_out = Vec::with_capacity(rows * k);
-    for (c, s) in parts {
+    let mut masses_out = Vec::with_capacity(rows);
+    for (c, s, m) in parts {
         columns_out.extend(c);
         scores_out.extend(s);
+        masses_out.extend(m);
     }
-    (columns_out, scores_out)
+    (columns_out, scores_out, masses_out)
 }
+
+/// Columns and scores (`rows × k`, best first) and one mass per row.
+pub type Best = (Vec<i64>, Vec<f32>, Vec<RowMass>);
 
 /// Threads worth starting for `rows` rows: one per core for large files, none in the browser
 /// (the page runs the core off the main thread instead).
@@ -112,12 +128,13 @@ fn worker_count(rows: usize) -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-fn rows_f32_le_serial(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f32>) {
+fn rows_f32_le_serial(data: &[u8], columns: usize, k: usize) -> Best {
     const LANES: usize = 16;
     let k = k.min(super::SCORE_K);
     let rows = data.len() / (4 * columns).max(1);
     let mut out_columns = Vec::with_capacity(rows * k);
     let mut out_scores = Vec::with_capacity(rows * k);
+    let mut out_masses = Vec::with_capacity(rows);
     for bytes in data.chunks_exact(4 * columns) {
         let mut scores = [f32::NEG_INFINITY; super::SCORE_K];
         let mut cols = [0u32; super::SCORE_K];
@@ -183,12 +200,20 @@ fn rows_f32_le_serial(data: &[u8], columns: usize, k: usize) -> (Vec<i64>, Vec<f
             finite &= value.is_finite();
             offer(first + i as u32, value, &mut scores);
         }
-        if !finite {
+        if finite {
+            // A second pass while the row is in cache: what the whole row says of its best.
+            out_masses.push(RowMass::of_f32_le(bytes, scores[0]));
+        } else {
             // Marked for formats::void_non_finite, which reports the row and never counts it.
             scores = [f32::NAN; super::SCORE_K];
+            out_masses.push(RowMass {
+                min: f32::NAN,
+                sum: f64::NAN,
+                exp_sum: f64::NAN,
+            });
         }
         out_columns.extend(cols[..k].iter().map(|c| i64::from(*c)));
         out_scores.extend_from_slice(&scores[..k]);
     }
-    (out_columns, out_scores)
+    (out_columns, out_scores, out_masses)
 }
