@@ -3,8 +3,8 @@
 //! would not give at this size. The canvas draws only text and placeholders; the pixels then
 //! go to [`super::compose`].
 
-use super::layout::{fit, Layout, Tone, TextLine, FONT};
-use image::RgbaImage;
+use super::layout::{fit, Layout, TextLine, Tone, FONT};
+use image::RgbImage;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -14,7 +14,7 @@ fn failed(what: &str) -> impl Fn(wasm_bindgen::JsValue) -> String + '_ {
 
 /// The sheet's background: white, a grey square with "no image" where each thumbnail goes
 /// (covered when the image is found), the title and every caption.
-pub fn background(layout: &Layout) -> Result<RgbaImage, String> {
+pub fn background(layout: &Layout) -> Result<RgbImage, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document to draw in")?;
@@ -61,15 +61,10 @@ pub fn background(layout: &Layout) -> Result<RgbaImage, String> {
         draw(&ctx, line)?;
     }
     let pixels = ctx
-        .get_image_data(
-            0.0,
-            0.0,
-            f64::from(layout.width),
-            f64::from(layout.height),
-        )
+        .get_image_data(0.0, 0.0, f64::from(layout.width), f64::from(layout.height))
         .map_err(failed("read the canvas"))?
         .data();
-    RgbaImage::from_raw(layout.width, layout.height, pixels.0)
+    super::compose::rgb_of_rgba(layout.width, layout.height, &pixels)
         .ok_or_else(|| "the canvas gave fewer pixels than its size".to_string())
 }
 

@@ -216,11 +216,8 @@ fn caption(record: &CaseRecord, x: u32, top: u32) -> Vec<TextLine> {
         font,
         tone,
     };
-    let original_left_out = !record.real.is_empty()
-        && !record
-            .real
-            .iter()
-            .any(|c| c.index == record.original.index);
+    let original_left_out =
+        !record.real.is_empty() && !record.real.iter().any(|c| c.index == record.original.index);
     let real = if record.real.is_empty() {
         "no valid label".to_string()
     } else {
@@ -237,10 +234,7 @@ fn caption(record: &CaseRecord, x: u32, top: u32) -> Vec<TextLine> {
         .unwrap_or_default();
     let top1 = match (&record.top1, record.real_top1) {
         (Some(class), verdict) => {
-            let score = record
-                .score
-                .map(|s| format!(" {s:.2}"))
-                .unwrap_or_default();
+            let score = record.score.map(|s| format!(" {s:.2}")).unwrap_or_default();
             let (mark, tone) = match verdict {
                 Some(Verdict::Correct) => (" ✓", Tone::Good),
                 Some(Verdict::Wrong) => (" ✗", Tone::Bad),
@@ -466,7 +460,11 @@ mod tests {
         r.real_top1 = None;
         r.outcome = None;
         let sheet = layout(&[r], &title(1));
-        let lines: Vec<String> = sheet.cells[0].lines.iter().map(|l| fit(l, &monospace)).collect();
+        let lines: Vec<String> = sheet.cells[0]
+            .lines
+            .iter()
+            .map(|l| fit(l, &monospace))
+            .collect();
         assert_eq!(lines[0], "#3");
         assert_eq!(lines[2], "ReaL: no valid label");
         assert_eq!(lines[3], "top-1: no prediction");

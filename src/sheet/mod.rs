@@ -41,7 +41,7 @@ pub async fn make(
         progress(done + 1);
     }
     Ok(Sheet {
-        png: compose::encode_png(sheet)?,
+        png: compose::encode_png(&sheet)?,
         shown: layout.cells.len(),
         missing,
     })

@@ -5,7 +5,8 @@ use real_core::cases::{self, CaseFilter, CaseSort, Judges, LabelCount};
 use real_core::evidence::Threshold;
 use real_core::export::csv::{neutralise, quote, write_row, Cell};
 use real_core::export::{
-    file_name, filter_slug, CasesExport, Header, LabelSetInfo, ModelInfo, PerClassExport,
+    file_name, filter_slug, filter_text, CasesExport, Header, LabelSetInfo, ModelInfo,
+    PerClassExport,
 };
 use real_core::metrics::{outcome, Outcome};
 use real_core::{LabelSet, Page, Ranks, Score, View};
@@ -35,7 +36,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             (false, c) => field.push(c),
         }
     }
-    assert!(field.is_empty() && record.is_empty(), "every record ends in CRLF");
+    assert!(
+        field.is_empty() && record.is_empty(),
+        "every record ends in CRLF"
+    );
     records
 }
 
@@ -99,7 +103,10 @@ fn text_that_starts_like_a_formula_is_neutralised_but_numbers_are_not() {
             Cell::float(-1.5, 2),
         ],
     );
-    assert_eq!(out, "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",-1.50\r\n");
+    assert_eq!(
+        out,
+        "\"'=HYPERLINK(\"\"http://x\"\",\"\"click\"\")\",-1.50\r\n"
+    );
     assert_eq!(Cell::float(f64::NAN, 2), Cell::Empty);
 }
 
@@ -199,7 +206,11 @@ fn case_rows_hold_the_labels_the_prediction_and_the_verdicts() {
     assert_eq!(first[11], if in_real { "correct" } else { "wrong" });
     assert_eq!(
         first[12],
-        if original.0 == 970 { "correct" } else { "wrong" }
+        if original.0 == 970 {
+            "correct"
+        } else {
+            "wrong"
+        }
     );
     // Every row's outcome is the one the metrics give, and images without a prediction have
     // empty prediction cells.
@@ -342,10 +353,17 @@ fn file_names_are_safe_whatever_the_model_is_called() {
         },
         ..Default::default()
     };
+    assert_eq!(filter_text(&view), "outcome=real-only labels=2+");
     assert_eq!(filter_slug(&view), "outcome-real-only_labels-2plus");
+    assert_eq!(filter_text(&View::default()), "");
     assert_eq!(filter_slug(&View::default()), "all");
     assert_eq!(
-        file_name("cases", Some("resnet50 (v1).npy"), &filter_slug(&view), "csv"),
+        file_name(
+            "cases",
+            Some("resnet50 (v1).npy"),
+            &filter_slug(&view),
+            "csv"
+        ),
         "real-explorer-cases-resnet50-v1-npy-outcome-real-only_labels-2plus.csv"
     );
     assert_eq!(

@@ -10,7 +10,8 @@ use crate::text::count;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use real_core::export::{
-    file_name, filter_slug, CasesExport, Header, LabelSetInfo, ModelInfo, PerClassExport,
+    file_name, filter_slug, filter_text, CasesExport, Header, LabelSetInfo, ModelInfo,
+    PerClassExport,
 };
 use real_core::labels::{LabelSet, ORIGINAL, REAL};
 use real_core::scores::Score;
@@ -126,11 +127,7 @@ pub fn ExportBar() -> impl IntoView {
                 .label_sets
                 .first()
                 .map_or_else(|| "ReaL".into(), |s| s.name.clone()),
-            filter: if filter == "all" {
-                String::new()
-            } else {
-                filter.replace('_', " ")
-            },
+            filter: filter_text(&view),
             total: cases.len(),
         };
         let sheet_layout = layout::layout(&records, &title);
@@ -140,12 +137,7 @@ pub fn ExportBar() -> impl IntoView {
                 .map(|c| sheet::locate(source, &data, c.image))
                 .collect()
         });
-        let name = file_name(
-            "cases",
-            model_name(&explorer).as_deref(),
-            &filter,
-            "png",
-        );
+        let name = file_name("cases", model_name(&explorer).as_deref(), &filter, "png");
         let total = shown.len();
         making.set(true);
         status.set(format!("making the sheet: 0 of {total} images"));
@@ -154,14 +146,16 @@ pub fn ExportBar() -> impl IntoView {
                 status.set(format!("making the sheet: {done} of {total} images"));
             })
             .await;
-            status.set(match made.and_then(|s| save(&name, "image/png", &s.png).map(|()| s)) {
-                Ok(s) if s.missing > 0 => format!(
-                    "saved {name} ({} cases; {} without an image in the source)",
-                    s.shown, s.missing
-                ),
-                Ok(s) => format!("saved {name} ({} cases)", s.shown),
-                Err(e) => format!("could not make the sheet: {e}"),
-            });
+            status.set(
+                match made.and_then(|s| save(&name, "image/png", &s.png).map(|()| s)) {
+                    Ok(s) if s.missing > 0 => format!(
+                        "saved {name} ({} cases; {} without an image in the source)",
+                        s.shown, s.missing
+                    ),
+                    Ok(s) => format!("saved {name} ({} cases)", s.shown),
+                    Err(e) => format!("could not make the sheet: {e}"),
+                },
+            );
             making.set(false);
         });
     };

@@ -133,9 +133,9 @@ impl CasesExport<'_> {
                 .map(|c| ClassRef::of(dataset, *c))
                 .collect(),
             top1: top1.map(|c| ClassRef::of(dataset, c)),
-            top5: predicted.filter(|(p, _)| p.k > 1).map(|(p, row)| {
-                p.top(row).iter().take(5).flatten().map(|c| c.0).collect()
-            }),
+            top5: predicted
+                .filter(|(p, _)| p.k > 1)
+                .map(|(p, row)| p.top(row).iter().take(5).flatten().map(|c| c.0).collect()),
             score: predicted
                 .and_then(|(p, row)| p.top_scores(row)?.first().copied())
                 .filter(|s| s.is_finite()),
@@ -195,7 +195,10 @@ impl CasesExport<'_> {
                 cells.push(top1.map_or(Cell::Empty, |c| Cell::int(c.index)));
                 cells.push(top1.map_or(Cell::Empty, |c| Cell::text(c.name.as_str())));
                 if scores {
-                    cells.push(r.score.map_or(Cell::Empty, |s| Cell::float(f64::from(s), 6)));
+                    cells.push(
+                        r.score
+                            .map_or(Cell::Empty, |s| Cell::float(f64::from(s), 6)),
+                    );
                 }
                 if top5 {
                     cells.push(Cell::text(join(

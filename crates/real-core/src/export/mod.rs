@@ -119,21 +119,26 @@ pub fn file_name(what: &str, model: Option<&str>, detail: &str, extension: &str)
     format!("{stem}.{}", slug(extension, 8))
 }
 
-/// What a view's filter and order are, for a file name: `outcome-real-only_labels-2plus`, or
-/// `all` when nothing narrows the cases.
-pub fn filter_slug(view: &View) -> String {
+/// What a view's filter and order are, as its link writes them: `outcome=real-only
+/// labels=2+`, or empty when nothing narrows the cases.
+pub fn filter_text(view: &View) -> String {
     let only = View {
         filter: view.filter,
         sort: view.sort,
         ..View::default()
     };
     let query = only.to_string();
-    let query = view::decode(query.trim_start_matches('?'));
-    if query.is_empty() {
+    view::decode(query.trim_start_matches('?')).replace('&', " ")
+}
+
+/// [`filter_text`] for a file name: `outcome-real-only_labels-2plus`, or `all` when nothing
+/// narrows the cases.
+pub fn filter_slug(view: &View) -> String {
+    let text = filter_text(view);
+    if text.is_empty() {
         return "all".into();
     }
-    query
-        .split('&')
+    text.split(' ')
         .map(|pair| pair.replace('=', "-").replace('+', "plus"))
         .collect::<Vec<_>>()
         .join("_")
@@ -154,10 +159,6 @@ fn slug(text: &str, max: usize) -> String {
         }
         out.push(c);
     }
-    let trimmed: String = out
-        .trim_matches('-')
-        .chars()
-        .take(max)
-        .collect();
+    let trimmed: String = out.trim_matches('-').chars().take(max).collect();
     trimmed.trim_end_matches('-').to_string()
 }

@@ -68,7 +68,9 @@ impl PerClassExport<'_> {
         let rows: Vec<_> = self.rows().collect();
         write_row(
             &mut out,
-            &[Cell::text(self.header.comment("per-class table", rows.len()))],
+            &[Cell::text(
+                self.header.comment("per-class table", rows.len()),
+            )],
         );
         write_header(&mut out, &self.columns());
         for (class, a, b) in rows {
