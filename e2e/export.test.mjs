@@ -171,6 +171,9 @@ test('the contact sheet waits for images, then draws the first 48 cases captione
   assert.ok(await sheet.isDisabled(), 'no images: no sheet');
   assert.match(await page.getByTestId('export-sheet-why').textContent(), /add images first/);
   assert.match(await sheet.textContent(), /first 48/);
+  assert.equal(await sheet.getAttribute('aria-describedby'), 'export-sheet-why');
+  // Reachable by name, as a screen reader user would find them.
+  assert.equal(await page.getByRole('button', { name: 'Download the filtered cases as CSV' }).count(), 1);
 
   await page.locator('.image-source summary').click();
   await page.getByTestId('images-tar-input').setInputFiles(path.join(root, 'target', 'e2e-images.tar'));
@@ -186,7 +189,7 @@ test('the contact sheet waits for images, then draws the first 48 cases captione
   assert.equal(png.name, 'real-explorer-cases-logits_f32-npy-labels-1.png');
   await writeFile(path.join(artifacts, 'contact-sheet.png'), png.bytes);
   const status = await page.getByTestId('export-status').textContent();
-  assert.match(status, new RegExp(`saved ${png.name.replace(/\./g, '\\.')} \\(48 cases; ${missing} without an image in the source\\)`));
+  assert.match(status, new RegExp(`saved ${png.name.replace(/\./g, '\\.')} \\(48 cases; ${missing} images not in the source or unreadable\\)`));
   const image = decodePng(png.bytes);
   // Eight thumbnails of 192 pixels across with 10 between; six rows of thumbnail and caption.
   assert.equal(image.width, 10 + 8 * 202);

@@ -149,7 +149,7 @@ pub fn ExportBar() -> impl IntoView {
             status.set(
                 match made.and_then(|s| save(&name, "image/png", &s.png).map(|()| s)) {
                     Ok(s) if s.missing > 0 => format!(
-                        "saved {name} ({} cases; {} without an image in the source)",
+                        "saved {name} ({} cases; {} images not in the source or unreadable)",
                         s.shown, s.missing
                     ),
                     Ok(s) => format!("saved {name} ({} cases)", s.shown),
@@ -163,11 +163,11 @@ pub fn ExportBar() -> impl IntoView {
     view! {
         <div class="export-bar" role="group" aria-label="Export the filtered cases" on:keydown=keep_enter>
             <span class="export-what">"Export the filtered cases:"</span>
-            <button data-testid="export-csv" title="every filtered case, one row each" on:click=move |_| text_file("csv")>"CSV"</button>
-            <button data-testid="export-json" title="every filtered case, with the model, label sets and view" on:click=move |_| text_file("json")>"JSON"</button>
+            <button data-testid="export-csv" aria-label="Download the filtered cases as CSV" title="every filtered case, one row each" on:click=move |_| text_file("csv")>"CSV"</button>
+            <button data-testid="export-json" aria-label="Download the filtered cases as JSON" title="every filtered case, with the model, label sets and view" on:click=move |_| text_file("json")>"JSON"</button>
             <button
                 data-testid="export-sheet"
-                aria-describedby="export-sheet-why"
+                aria-describedby=move || (!has_images()).then_some("export-sheet-why")
                 disabled=move || !has_images() || making.get()
                 on:click=move |_| contact_sheet()
             >
@@ -223,8 +223,8 @@ pub fn PerClassExportBar(
     view! {
         <div class="export-bar" role="group" aria-label="Export the per-class table">
             <span class="export-what">"Export all 1,000 classes:"</span>
-            <button data-testid="export-per-class-csv" on:click=move |_| csv("csv")>"CSV"</button>
-            <button data-testid="export-per-class-json" on:click=move |_| download("json")>"JSON"</button>
+            <button data-testid="export-per-class-csv" aria-label="Download the per-class table as CSV" on:click=move |_| csv("csv")>"CSV"</button>
+            <button data-testid="export-per-class-json" aria-label="Download the per-class table as JSON" on:click=move |_| download("json")>"JSON"</button>
             <span class="export-status" role="status" data-testid="export-per-class-status">{move || status.get()}</span>
         </div>
     }
