@@ -11,6 +11,7 @@ pub mod images;
 pub mod keep;
 pub mod load;
 pub mod persist;
+pub mod sheet;
 pub mod state;
 pub mod tar_index;
 pub mod text;

@@ -5,6 +5,7 @@ pub(crate) mod chips;
 mod compare;
 mod drop_zone;
 mod evidence;
+mod export;
 mod facts;
 mod image_evidence;
 mod image_page;

@@ -71,6 +71,7 @@ pub fn PerClassTable(
             </th>
         }
     };
+    let export = view! { <crate::ui::export::PerClassExportBar first=first.clone() second=second.clone() /> };
     let rows = move || {
         let data = explorer.data();
         let (key, desc) = sort.get();
@@ -145,6 +146,7 @@ pub fn PerClassTable(
     view! {
         <div class="per-class">
             <h3>"Per class (images grouped by original label)"</h3>
+            {export}
             <div class="table-scroll" tabindex="0" role="region" aria-label="Per-class accuracy">
             <table data-testid="per-class">
                 <thead>

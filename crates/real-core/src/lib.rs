@@ -17,6 +17,7 @@ pub mod dataset;
 pub mod detect;
 pub mod error;
 pub mod evidence;
+pub mod export;
 pub mod fold;
 pub mod formats;
 #[cfg(feature = "embedded")]

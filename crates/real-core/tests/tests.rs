@@ -8,6 +8,7 @@ mod detect;
 mod errors;
 mod evidence;
 mod explore;
+mod export;
 mod formats;
 mod labels;
 mod metrics;

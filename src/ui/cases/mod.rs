@@ -202,6 +202,7 @@ pub fn CasesPage(
                 <button class="hint link-button" data-testid="key-help-open" on:click=move |_| help.set(true)>
                     "Keys: j/k or ↑/↓ move · Enter opens · Esc goes back · ? help"
                 </button>
+                <crate::ui::export::ExportBar />
             </div>
             <p class="intro">{intro}</p>
             <FilterBar />
