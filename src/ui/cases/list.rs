@@ -106,7 +106,9 @@ pub fn CaseList(
     // The window's span over the list, in list pixels: (top, bottom).
     let span = RwSignal::new((0.0f64, 1000.0f64));
     // A row to bring into view once it is drawn, and how.
-    let pending = StoredValue::new(None::<(usize, Reveal)>);
+    let pending = StoredValue::new(None::<(usize, Reveal, u8)>);
+    // The selected row's top in the window when last seen.
+    let selected_top = StoredValue::new(None::<f64>);
 
     let offsets = Memo::new(move |_| {
         layout.track();
@@ -132,17 +134,24 @@ pub fn CaseList(
             .and_then(|h| h.as_f64())
             .unwrap_or(1000.0);
         span.try_set((-top, height - top));
+        // Where the selected row sits, for a resize to keep it there: read before the resize
+        // event, which comes after the new layout.
+        if let Some(row) = selected
+            .try_get_untracked()
+            .and_then(|index| row_element(&el, index))
+        {
+            selected_top.set_value(Some(row.get_bounding_client_rect().top()));
+        }
     };
     let on_scroll = window_event_listener(leptos::ev::scroll, move |_| measure_span());
     // Another width wraps rows differently: the selected row keeps its place in the window.
     let on_resize = window_event_listener(leptos::ev::resize, move |_| {
-        let Some(Some(el)) = list.try_get_untracked() else {
+        let Some(Some(_)) = list.try_get_untracked() else {
             return;
         };
         let index = selected.get_untracked();
-        if let Some(row) = row_element(&el, index) {
-            let top = row.get_bounding_client_rect().top();
-            pending.set_value(Some((index, Reveal::At(top.max(0.0)))));
+        if let Some(top) = selected_top.get_value() {
+            pending.set_value(Some((index, Reveal::At(top.max(0.0)), 0)));
         }
         measure_span();
         layout.update(|n| *n += 1);
@@ -165,29 +174,65 @@ pub fn CaseList(
         (first.min(last), last)
     });
 
-    // Brings a row into view if it is drawn, else scrolls to where it will be and waits.
+    // Brings a row into view if it is drawn, else scrolls to where it will be and waits. Rows
+    // drawn for the first time change the estimate of the others, so a reveal stays pending
+    // until a pass finds the row where it should be (a few tries at most).
     let reveal = move |index: usize, how: Reveal| {
         let Some(Some(el)) = list.try_get_untracked() else {
             return;
         };
+        let tries = pending
+            .get_value()
+            .filter(|(i, h, _)| (*i, *h) == (index, how))
+            .map_or(0, |(_, _, tries)| tries);
+        if tries >= 8 {
+            pending.set_value(None);
+            return;
+        }
         match row_element(&el, index) {
             Some(row) => {
-                pending.set_value(None);
-                match how {
-                    Reveal::Nearest => {
-                        let options = web_sys::ScrollIntoViewOptions::new();
-                        options.set_block(web_sys::ScrollLogicalPosition::Nearest);
-                        row.scroll_into_view_with_scroll_into_view_options(&options);
-                    }
+                let window_px = window()
+                    .inner_height()
+                    .ok()
+                    .and_then(|h| h.as_f64())
+                    .unwrap_or(800.0);
+                // Wholly inside the window, whatever was asked.
+                let height = row.get_bounding_client_rect().height();
+                let how = match how {
                     Reveal::At(offset) => {
-                        let top = row.get_bounding_client_rect().top();
-                        window().scroll_by_with_x_and_y(0.0, top - offset);
+                        Reveal::At(offset.clamp(0.0, (window_px - height).max(0.0)))
                     }
+                    nearest => nearest,
+                };
+                let placed = |row: &web_sys::Element| {
+                    let rect = row.get_bounding_client_rect();
+                    match how {
+                        Reveal::Nearest => rect.top() >= -1.0 && rect.bottom() <= window_px + 1.0,
+                        Reveal::At(offset) => (rect.top() - offset).abs() < 2.0,
+                    }
+                };
+                if !placed(&row) {
+                    match how {
+                        Reveal::Nearest => {
+                            let options = web_sys::ScrollIntoViewOptions::new();
+                            options.set_block(web_sys::ScrollLogicalPosition::Nearest);
+                            row.scroll_into_view_with_scroll_into_view_options(&options);
+                        }
+                        Reveal::At(offset) => {
+                            let top = row.get_bounding_client_rect().top();
+                            window().scroll_by_with_x_and_y(0.0, top - offset);
+                        }
+                    }
+                }
+                if placed(&row) {
+                    pending.set_value(None);
+                } else {
+                    pending.set_value(Some((index, how, tries + 1)));
                 }
                 focus_link(&row);
             }
             None => {
-                pending.set_value(Some((index, how)));
+                pending.set_value(Some((index, how, tries + 1)));
                 let offsets = offsets.get_untracked();
                 let Some(y) = offsets.get(index) else {
                     return;
@@ -206,6 +251,9 @@ pub fn CaseList(
     // After rows are drawn: measure them, and finish a pending reveal.
     Effect::new(move |_| {
         visible.track();
+        // A change of heights runs this again: the pending reveal waits for a pass that
+        // changes nothing, when the rows are where they will stay.
+        layout.track();
         request_animation_frame(move || {
             let Some(Some(el)) = list.try_get_untracked() else {
                 return;
@@ -226,10 +274,11 @@ pub fn CaseList(
             });
             if changed {
                 layout.update(|n| *n += 1);
+                return;
             }
             // Drawn: bring it into place; not drawn (the heights changed under it): scroll to
             // where it now is expected, which draws it on the next frame.
-            if let Some((index, how)) = pending.get_value() {
+            if let Some((index, how, _)) = pending.get_value() {
                 reveal(index, how);
             }
         });
