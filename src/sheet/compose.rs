@@ -1,68 +1,41 @@
-//! The sheet's pixels: each validation image decoded, fitted into its square and pasted onto
-//! the captioned background, then the whole encoded as PNG. Plain Rust (the `image` crate),
-//! so that it is tested natively.
+//! The sheet's pixels: each validation image, already decoded and scaled by the browser
+//! ([`super::fetch`]), pasted into its square on the captioned background, then the whole
+//! encoded as PNG. Plain Rust (the `image` crate), so that it is tested natively.
 
 use super::layout::Rect;
-use image::codecs::jpeg::JpegDecoder;
 use image::codecs::png::PngEncoder;
-use image::{imageops, ColorType, ExtendedColorType, ImageDecoder, ImageEncoder, Limits, RgbImage};
-use std::io::Cursor;
-
-/// The largest decoded image accepted, in bytes: ImageNet's largest is about 30 MB as RGB;
-/// more means the file is not a validation image, and the sheet shows a placeholder instead.
-const MAX_DECODED_BYTES: u64 = 128 * 1024 * 1024;
+use image::{imageops, ExtendedColorType, ImageEncoder, RgbImage};
 
 /// The colour behind a fitted image whose shape is not square.
 const MAT: image::Rgb<u8> = image::Rgb([236, 236, 236]);
 
-/// Decodes a JPEG (every ILSVRC-2012 validation image is one) and pastes it into `rect` of
-/// `sheet`, scaled to fit whole and centred. An error says why it could not be read.
-///
-/// The JPEG decoder is called directly, not through the `image` crate's format guessing and
-/// `DynamicImage`: those would link the PNG decoder and conversions between every pixel
-/// type into the page's wasm for nothing.
-pub fn paste(sheet: &mut RgbImage, rect: Rect, bytes: &[u8]) -> Result<(), String> {
-    let decoded = decode_jpeg(bytes)?;
-    let fitted = fit(&decoded, rect.width, rect.height);
-    fill(sheet, rect, MAT);
-    let x = rect.x + (rect.width - fitted.width().min(rect.width)) / 2;
-    let y = rect.y + (rect.height - fitted.height().min(rect.height)) / 2;
-    imageops::overlay(sheet, &fitted, i64::from(x), i64::from(y));
-    Ok(())
-}
-
-/// A JPEG's pixels as RGB (greyscale spread over the three channels).
-fn decode_jpeg(bytes: &[u8]) -> Result<RgbImage, String> {
-    let mut decoder = JpegDecoder::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
-    let mut limits = Limits::default();
-    limits.max_alloc = Some(MAX_DECODED_BYTES);
-    decoder.set_limits(limits).map_err(|e| e.to_string())?;
-    let (width, height) = decoder.dimensions();
-    let color = decoder.color_type();
-    let size = usize::try_from(decoder.total_bytes()).map_err(|e| e.to_string())?;
-    let mut pixels = vec![0; size];
-    decoder.read_image(&mut pixels).map_err(|e| e.to_string())?;
-    let rgb = match color {
-        ColorType::Rgb8 => pixels,
-        ColorType::L8 => pixels.iter().flat_map(|v| [*v, *v, *v]).collect(),
-        other => return Err(format!("a JPEG of {other:?} pixels is not supported")),
-    };
-    RgbImage::from_raw(width, height, rgb)
-        .ok_or_else(|| "the JPEG decoded to fewer pixels than its size".to_string())
-}
-
-/// The image scaled (down or up) to fit inside `width` × `height`, keeping its shape.
-fn fit(image: &RgbImage, width: u32, height: u32) -> RgbImage {
-    let (w, h) = (image.width().max(1), image.height().max(1));
+/// The size an image of `width` × `height` pixels is drawn at to fit whole inside `rect`,
+/// keeping its shape (scaled down or up); `None` for an image with no pixels.
+pub fn fitted_size(width: u32, height: u32, rect: Rect) -> Option<(u32, u32)> {
+    if width == 0 || height == 0 || rect.width == 0 || rect.height == 0 {
+        return None;
+    }
     let scale = f64::min(
-        f64::from(width) / f64::from(w),
-        f64::from(height) / f64::from(h),
+        f64::from(rect.width) / f64::from(width),
+        f64::from(rect.height) / f64::from(height),
     );
-    let to_w = ((f64::from(w) * scale).round() as u32).clamp(1, width);
-    let to_h = ((f64::from(h) * scale).round() as u32).clamp(1, height);
-    // Triangle (bilinear) filtering averages over the source pixels when shrinking, which
-    // keeps a 500-pixel photograph free of aliasing at 192 pixels, and is quick.
-    imageops::resize(image, to_w, to_h, imageops::FilterType::Triangle)
+    let to_w = ((f64::from(width) * scale).round() as u32).clamp(1, rect.width);
+    let to_h = ((f64::from(height) * scale).round() as u32).clamp(1, rect.height);
+    Some((to_w, to_h))
+}
+
+/// Pastes an image already fitted to `rect` (see [`fitted_size`]) into it, centred on the
+/// mat. A larger image is cropped to the square, never spilled onto its neighbours.
+pub fn paste(sheet: &mut RgbImage, rect: Rect, fitted: &RgbImage) {
+    fill(sheet, rect, MAT);
+    let (w, h) = (
+        fitted.width().min(rect.width),
+        fitted.height().min(rect.height),
+    );
+    let x = rect.x + (rect.width - w) / 2;
+    let y = rect.y + (rect.height - h) / 2;
+    let inside = imageops::crop_imm(fitted, 0, 0, w, h).to_image();
+    imageops::overlay(sheet, &inside, i64::from(x), i64::from(y));
 }
 
 /// Paints a rectangle one colour (clipped to the sheet).
@@ -90,7 +63,8 @@ pub fn encode_png(sheet: &RgbImage) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
-/// Drops the alpha of the canvas's RGBA pixels (the canvas is opaque: painted white first).
+/// Drops the alpha of a canvas's RGBA pixels (the canvases are opaque: the background is
+/// painted white first, and validation images are JPEGs). `None` when they are too few.
 pub fn rgb_of_rgba(width: u32, height: u32, rgba: &[u8]) -> Option<RgbImage> {
     let rgb = rgba
         .chunks_exact(4)
@@ -104,28 +78,37 @@ mod tests {
     use super::*;
     use image::{Rgb, RgbImage};
 
-    fn jpeg(width: u32, height: u32, color: [u8; 3]) -> Vec<u8> {
-        let image = RgbImage::from_pixel(width, height, Rgb(color));
-        let mut out = Vec::new();
-        image
-            .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg)
-            .unwrap();
-        out
+    const SQUARE: Rect = Rect {
+        x: 10,
+        y: 10,
+        width: 192,
+        height: 192,
+    };
+
+    #[test]
+    fn an_image_is_fitted_whole_keeping_its_shape() {
+        assert_eq!(fitted_size(500, 375, SQUARE), Some((192, 144)));
+        assert_eq!(fitted_size(333, 500, SQUARE), Some((128, 192)));
+        // Small images are scaled up; a sliver keeps at least one pixel.
+        assert_eq!(fitted_size(96, 48, SQUARE), Some((192, 96)));
+        assert_eq!(fitted_size(10_000, 1, SQUARE), Some((192, 1)));
+        assert_eq!(fitted_size(0, 10, SQUARE), None);
+        assert_eq!(fitted_size(10, 0, SQUARE), None);
     }
 
     #[test]
-    fn a_wide_jpeg_is_fitted_whole_and_centred() {
+    fn a_wide_image_is_pasted_centred_on_the_mat() {
         let mut sheet = RgbImage::from_pixel(220, 220, Rgb([255, 255, 255]));
-        let rect = Rect {
-            x: 10,
-            y: 10,
-            width: 192,
-            height: 192,
-        };
-        paste(&mut sheet, rect, &jpeg(400, 200, [200, 30, 30])).unwrap();
+        let (w, h) = fitted_size(400, 200, SQUARE).unwrap();
+        paste(
+            &mut sheet,
+            SQUARE,
+            &RgbImage::from_pixel(w, h, Rgb([200, 30, 30])),
+        );
         // The image fills the width and half the height, centred: mat above and below.
-        let centre = sheet.get_pixel(106, 106);
-        assert!(centre[0] > 150 && centre[1] < 80, "{centre:?}");
+        assert_eq!(*sheet.get_pixel(106, 106), Rgb([200, 30, 30]));
+        assert_eq!(*sheet.get_pixel(10, 58), Rgb([200, 30, 30]));
+        assert_eq!(*sheet.get_pixel(201, 153), Rgb([200, 30, 30]));
         assert_eq!(*sheet.get_pixel(106, 12), MAT);
         assert_eq!(*sheet.get_pixel(106, 200), MAT);
         // Nothing outside the square is touched.
@@ -134,38 +117,24 @@ mod tests {
     }
 
     #[test]
-    fn a_greyscale_jpeg_is_read_as_grey() {
-        let grey = image::GrayImage::from_pixel(50, 50, image::Luma([90]));
-        let mut bytes = Vec::new();
-        grey.write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg)
-            .unwrap();
-        let mut sheet = RgbImage::new(50, 50);
-        let rect = Rect {
-            x: 0,
-            y: 0,
-            width: 50,
-            height: 50,
-        };
-        paste(&mut sheet, rect, &bytes).unwrap();
-        let p = sheet.get_pixel(25, 25);
-        assert!(
-            p[0] == p[1] && p[1] == p[2] && (85..=95).contains(&p[0]),
-            "{p:?}"
+    fn an_image_larger_than_its_square_stays_inside_it() {
+        let mut sheet = RgbImage::from_pixel(220, 220, Rgb([255, 255, 255]));
+        paste(
+            &mut sheet,
+            SQUARE,
+            &RgbImage::from_pixel(300, 300, Rgb([0, 0, 0])),
         );
+        assert_eq!(*sheet.get_pixel(10, 10), Rgb([0, 0, 0]));
+        assert_eq!(*sheet.get_pixel(201, 201), Rgb([0, 0, 0]));
+        assert_eq!(*sheet.get_pixel(202, 202), Rgb([255, 255, 255]));
+        assert_eq!(*sheet.get_pixel(9, 9), Rgb([255, 255, 255]));
     }
 
     #[test]
-    fn bytes_that_are_not_an_image_are_an_error_not_a_panic() {
-        let mut sheet = RgbImage::new(50, 50);
-        let rect = Rect {
-            x: 0,
-            y: 0,
-            width: 50,
-            height: 50,
-        };
-        assert!(paste(&mut sheet, rect, b"not an image").is_err());
-        assert!(paste(&mut sheet, rect, &[0xFF, 0xD8, 0xFF, 0xE0, 0, 16]).is_err());
-        assert!(paste(&mut sheet, rect, &[]).is_err());
+    fn canvas_pixels_of_the_wrong_length_are_refused() {
+        assert!(rgb_of_rgba(2, 2, &[0; 12]).is_none());
+        let rgb = rgb_of_rgba(2, 1, &[1, 2, 3, 255, 4, 5, 6, 255]).unwrap();
+        assert_eq!(*rgb.get_pixel(1, 0), Rgb([4, 5, 6]));
     }
 
     #[test]

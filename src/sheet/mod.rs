@@ -26,17 +26,16 @@ pub async fn make(
     progress: impl Fn(usize),
 ) -> Result<Sheet, String> {
     let mut sheet = captions::background(layout)?;
+    let scaler = fetch::Scaler::new().ok_or("the browser could not make a canvas")?;
     let mut missing = 0;
     for (done, (cell, at)) in layout.cells.iter().zip(images).enumerate() {
-        let pasted = match at {
-            Some(at) => match fetch::read(&at).await {
-                Some(bytes) => compose::paste(&mut sheet, cell.thumb, &bytes).is_ok(),
-                None => false,
-            },
-            None => false,
+        let thumb = match at {
+            Some(at) => scaler.read(&at, cell.thumb).await,
+            None => None,
         };
-        if !pasted {
-            missing += 1;
+        match thumb {
+            Some(thumb) => compose::paste(&mut sheet, cell.thumb, &thumb),
+            None => missing += 1,
         }
         progress(done + 1);
     }
