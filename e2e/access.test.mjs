@@ -95,6 +95,10 @@ for (const [size, viewport] of Object.entries(SIZES)) {
     await give(page, LOGITS);
     await visit(page, '?page=cases&outcome=neither');
     await page.getByTestId('case-row').first().waitFor();
+    // The first j takes up the first row, which is selected but has not had the focus.
+    await page.keyboard.press('j');
+    assert.equal(await page.locator('.case-row.selected').getAttribute('aria-posinset'), '1');
+    assert.ok((await selection(page)).focused);
     for (let i = 1; i <= 15; i++) {
       await page.keyboard.press('j');
       const now = await selection(page);

@@ -148,7 +148,7 @@ fn comparison_tables(
                     <h3>{format!("under {}", l.name)}</h3>
                     <table class="paired">
                         <thead>
-                            <tr><th></th><th scope="col">{format!("B right ({})", b.name)}</th><th scope="col">"B wrong"</th></tr>
+                            <tr><th><span class="sr">"A against B"</span></th><th scope="col">{format!("B right ({})", b.name)}</th><th scope="col">"B wrong"</th></tr>
                         </thead>
                         <tbody>
                             <tr>

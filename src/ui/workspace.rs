@@ -277,22 +277,31 @@ fn ModelItem(
     };
     let current = name.clone();
     let label = name.clone();
+    let (rename_label, remove_label) = (format!("rename {name}"), format!("remove {name}"));
+    // The rename box takes the focus when it opens.
+    let rename_box = NodeRef::<leptos::html::Input>::new();
+    Effect::new(move |_| {
+        if let Some(input) = rename_box.get() {
+            let _ = input.focus();
+            input.select();
+        }
+    });
     view! {
         <li class="model-item" class:on-screen=on_screen data-testid="model-item" data-model=name data-bytes=bytes>
             {move || if renaming.get() {
                 view! {
-                    <input class="rename" value=current.clone() data-testid="rename-model" on:change=rename.clone() />
+                    <input class="rename" node_ref=rename_box aria-label="model name" value=current.clone() data-testid="rename-model" on:change=rename.clone() />
                 }.into_any()
             } else {
                 view! {
-                    <button class="model-name" title="show this model" on:click=show.clone()>{label.clone()}</button>
+                    <button class="model-name" title="show this model" aria-pressed=if on_screen { "true" } else { "false" } on:click=show.clone()>{label.clone()}</button>
                 }.into_any()
             }}
             {restored.then(|| view! { <span class="restored" title="kept from an earlier visit">"restored"</span> })}
             <span class="figure-small">{format!("{real_name} top-1 ")} <strong>{real_top1}</strong></span>
             <span class="detail">{detail}</span>
-            <button class="button" on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
-            <button class="button" data-testid="remove-model" on:click=remove>"remove"</button>
+            <button class="button" aria-label=rename_label on:click=move |_| renaming.update(|r| *r = !*r)>"rename"</button>
+            <button class="button" aria-label=remove_label data-testid="remove-model" on:click=remove>"remove"</button>
             {move || rename_error.get().map(|e| view! { <span class="error">{e}</span> })}
         </li>
     }

@@ -142,11 +142,30 @@ pub fn CasesPage(
             explorer.navigate(image_view(&explorer, case.image));
         }
     });
+    // Until the keys or the focus reach the list, the first j or k takes up the selected row
+    // where it is rather than moving past a row the user has not seen selected.
+    let engaged = StoredValue::new(restore.is_some());
+    let in_list = || {
+        document()
+            .active_element()
+            .and_then(|e| e.closest(".case-row").ok().flatten())
+            .is_some()
+    };
     let keys = window_event_listener(leptos::ev::keydown, move |ev: KeyboardEvent| {
         if typing(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() || help.get_untracked() {
             return;
         }
         let len = cases.with_untracked(|c| c.len());
+        let take_up = matches!(ev.key().as_str(), "j" | "k" | "ArrowDown" | "ArrowUp")
+            && !engaged.get_value()
+            && !in_list();
+        if take_up {
+            ev.prevent_default();
+            engaged.set_value(true);
+            selected.set(selected.get_untracked());
+            return;
+        }
+        engaged.set_value(true);
         match ev.key().as_str() {
             "j" | "ArrowDown" => {
                 ev.prevent_default();
