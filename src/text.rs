@@ -47,3 +47,20 @@ pub fn points(difference: f64) -> String {
     // A true minus sign, as in "B − A".
     format!("{value:+.2} pp").replace('-', "−")
 }
+
+/// Text made safe inside markup and attribute values, for the plots written as one piece of
+/// markup (model and label-set names are the user's file names).
+pub fn escape_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

@@ -269,7 +269,7 @@ pub fn ThresholdPlot() -> impl IntoView {
         }
         let mut legend = String::new();
         for (i, (name, c)) in curves.iter().enumerate() {
-            let name = escape(name);
+            let name = crate::text::escape_markup(name);
             let at = c
                 .iter()
                 .find(|p| p.threshold == t)
@@ -310,7 +310,12 @@ pub fn ThresholdPlot() -> impl IntoView {
         svg.push_str("</svg>");
         let notes: String = swap_notes
             .iter()
-            .map(|text| format!("<li data-testid=\"threshold-swap\">{}</li>", escape(text)))
+            .map(|text| {
+                format!(
+                    "<li data-testid=\"threshold-swap\">{}</li>",
+                    crate::text::escape_markup(text)
+                )
+            })
             .collect();
         let caption = if t == Threshold::REAL {
             "ReaL top-1 against the threshold; the line marks the published 0.80, which is also the threshold in use. "
@@ -324,22 +329,6 @@ pub fn ThresholdPlot() -> impl IntoView {
             view! { <figure class="threshold-plot" data-testid="threshold-plot" inner_html=markup></figure> },
         )
     }
-}
-
-/// Text made safe inside markup and attribute values (model names are the user's file names).
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// For each loaded model, how it fares on the images other models' published mistakes are

@@ -65,7 +65,7 @@ pub fn Reliability(
 
 /// One diagram with its heading and ECE, as markup.
 fn panel(d: &Diagram, name: &str, key: &str, over: &str) -> String {
-    let name = escape(name);
+    let name = crate::text::escape_markup(name);
     let ece = d.ece().map(percent).unwrap_or_else(|| "—".into());
     let summary = format!(
         "over {} {over} · top-1 right {} · mean confidence {}",
@@ -150,7 +150,7 @@ fn panel(d: &Diagram, name: &str, key: &str, over: &str) -> String {
 /// Every non-empty bin of both diagrams, as a table: the diagrams' numbers for screen readers
 /// and for anyone who wants them exact.
 fn table(c: &Calibration, real_name: &str) -> String {
-    let real_name = escape(real_name);
+    let real_name = crate::text::escape_markup(real_name);
     let mut out = format!(
         "<table data-testid=\"reliability-table\"><thead><tr><th scope=\"col\">confidence</th>\
          <th scope=\"col\">{real_name}: images</th><th scope=\"col\">{real_name}: top-1 right</th><th scope=\"col\">{real_name}: mean confidence</th>\
@@ -183,37 +183,13 @@ fn table(c: &Calibration, real_name: &str) -> String {
     out
 }
 
-/// Text made safe inside markup and attribute values.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use real_core::calibration::{Bin, BINS};
 
     fn diagram() -> Diagram {
-        let mut bins: Vec<Bin> = (0..BINS)
-            .map(|b| Bin {
-                low: b as f64 / BINS as f64,
-                high: (b + 1) as f64 / BINS as f64,
-                images: 0,
-                correct: 0,
-                confidence_sum: 0.0,
-            })
-            .collect();
+        let mut bins: Vec<Bin> = (0..BINS).map(Bin::empty).collect();
         bins[14] = Bin {
             images: 4,
             correct: 2,

@@ -138,6 +138,17 @@ pub struct Bin {
 }
 
 impl Bin {
+    /// The empty bin `index` of [`BINS`] equal-width bins over [0, 1].
+    pub fn empty(index: usize) -> Self {
+        Bin {
+            low: index as f64 / BINS as f64,
+            high: (index + 1) as f64 / BINS as f64,
+            images: 0,
+            correct: 0,
+            confidence_sum: 0.0,
+        }
+    }
+
     /// How often the top-1 is right in the bin; `None` for an empty bin.
     pub fn accuracy(&self) -> Option<f64> {
         (self.images > 0).then(|| self.correct as f64 / self.images as f64)
@@ -165,15 +176,7 @@ pub struct Reliability {
 impl Reliability {
     /// Bins every image the ranks score by the confidence of its top-1.
     pub fn compute(predictions: &Predictions, confidences: &Confidences, ranks: &Ranks) -> Self {
-        let mut bins: Vec<Bin> = (0..BINS)
-            .map(|b| Bin {
-                low: b as f64 / BINS as f64,
-                high: (b + 1) as f64 / BINS as f64,
-                images: 0,
-                correct: 0,
-                confidence_sum: 0.0,
-            })
-            .collect();
+        let mut bins: Vec<Bin> = (0..BINS).map(Bin::empty).collect();
         let (mut images, mut correct, mut without_confidence) = (0, 0, 0);
         for (row, image) in predictions.images.iter().enumerate() {
             let Some(right) = ranks.top1(*image) else {

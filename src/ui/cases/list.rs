@@ -344,6 +344,13 @@ pub fn CaseList(
     // Rows are keyed by the model on screen too: a load that finishes while the list is open
     // must redraw the rows it changes, not keep the old model's chips.
     let model_id = move || explorer.evaluation.with(|e| e.as_ref().map(|e| e.id));
+    // Whether the model's scores are probabilities: one pass over the file per model.
+    let probabilities = Memo::new(move |_| {
+        explorer.evaluation.with(|e| {
+            e.as_ref()
+                .is_some_and(|e| real_core::calibration::Confidences::of(&e.predictions).is_ok())
+        })
+    });
     let rows = move || {
         let model = model_id();
         let (first, last) = visible.get();
@@ -382,6 +389,7 @@ pub fn CaseList(
                             case=case
                             index=i
                             total=Signal::derive(total)
+                            probabilities=probabilities.get_untracked()
                             selected=is_selected
                             on_open=Callback::new(move |_| {
                                 selected.set(i);

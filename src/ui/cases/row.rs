@@ -15,14 +15,16 @@ pub fn outcome_label(o: Outcome) -> (&'static str, &'static str) {
     (o.as_str(), o.label())
 }
 
-/// The model's confidence in its first prediction, and its lead over the second, as the row
-/// shows them: probabilities as such, other scores (logits) named as scores.
-pub fn confidence_text(predictions: &Predictions, row: usize) -> Option<String> {
+/// The model's score for its first prediction, and its lead over the second, as the row shows
+/// them: "confidence" when the file's scores are probabilities (the same test the reliability
+/// diagrams use, made once per file by the list), "score" otherwise.
+pub fn confidence_text(
+    predictions: &Predictions,
+    row: usize,
+    probabilities: bool,
+) -> Option<String> {
     let scores = predictions.top_scores(row)?;
     let first = *scores.first().filter(|s| s.is_finite())?;
-    let probabilities = scores
-        .iter()
-        .all(|s| !s.is_finite() || (0.0..=1.0).contains(s));
     let name = if probabilities { "confidence" } else { "score" };
     let mut text = format!("{name} {first:.2}");
     if let Some(second) = scores.get(1).filter(|s| s.is_finite()) {
@@ -40,6 +42,8 @@ pub fn CaseRow(
     index: usize,
     /// How many cases the list holds.
     total: Signal<usize>,
+    /// Whether the model's scores are probabilities.
+    probabilities: bool,
     /// Whether the keyboard selection is here.
     selected: Signal<bool>,
     /// Opens the case.
@@ -98,7 +102,7 @@ pub fn CaseRow(
             (
                 chips,
                 Some(view! { <span class=format!("badge {key}")>{label}</span> }),
-                confidence_text(p, *row),
+                confidence_text(p, *row, probabilities),
             )
         }
         None => (
